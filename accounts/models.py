@@ -1,0 +1,41 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    FRENCH = "fr", "Français"
+
+
+class User(AbstractUser):
+    """A member. Log-in is by username; e-mail is unique so it can be claimed."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    # Cached total of the reputation ledger (issue: reputation); moved with
+    # F() expressions only.
+    reputation = models.IntegerField(default=1)
+    preferred_language = models.CharField(
+        max_length=8, choices=Language.choices, default=Language.ENGLISH
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(reputation__gte=1), name="reputation_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "accounts:user_detail",
+            kwargs={"pk": self.pk, "slug": slugify(self.public_name) or "user"},
+        )

@@ -1,0 +1,49 @@
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+
+from qa import selectors as qa_selectors
+from qa.models import PostType
+
+from . import selectors, services
+from .forms import SignupForm
+from .models import User
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_sign_up(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                display_name=form.cleaned_data["display_name"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("qa:question_list")
+    status = 400 if form.errors else 200
+    return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+def user_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.user_list(), 36).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page})
+
+
+def user_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    member = get_object_or_404(User, pk=pk, is_active=True)
+    if slug != (slugify(member.public_name) or "user"):
+        return redirect(member, permanent=True)
+    context = {
+        "member": member,
+        "questions": qa_selectors.user_posts(user=member, post_type=PostType.QUESTION),
+        "answers": qa_selectors.user_posts(user=member, post_type=PostType.ANSWER),
+    }
+    return render(request, "accounts/user_detail.html", context)

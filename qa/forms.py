@@ -1,0 +1,72 @@
+"""Input shapes for the Q&A pages. The rules themselves live in
+``qa.validators`` (shared with the services and the API)."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from mptt.forms import TreeNodeChoiceField
+
+from . import validators
+from .models import Category
+
+
+class _ValidatedCharField(forms.CharField):
+    """A text field cleaned by one of ``qa.validators``."""
+
+    def __init__(self, cleaner: Any, **kwargs: Any) -> None:
+        self.cleaner = cleaner
+        kwargs.setdefault("strip", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        return self.cleaner(value)
+
+
+def _body_field(label: str) -> forms.CharField:
+    return _ValidatedCharField(
+        validators.clean_body,
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Markdown: **bold**, `code`, ``` fenced blocks ```, lists, links."),
+    )
+
+
+class QuestionForm(forms.Form):
+    title = _ValidatedCharField(
+        validators.clean_title,
+        label=_("Title"),
+        # No maxlength attribute: a browser would cut a pasted title silently;
+        # the server says what is too long instead.
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Be specific: what are you trying to do, and what goes wrong?"),
+    )
+    body = _body_field(_("Details"))
+    tags = _ValidatedCharField(
+        validators.clean_tags,
+        label=_("Tags"),
+        help_text=_("1 to 5 tags, separated by spaces or commas, e.g. billing invoice"),
+    )
+    category = TreeNodeChoiceField(
+        queryset=Category.objects.all(), required=False, label=_("Category")
+    )
+
+
+class AnswerForm(forms.Form):
+    body = _body_field(_("Your answer"))
+
+
+class CommentForm(forms.Form):
+    body = _ValidatedCharField(
+        validators.clean_comment,
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class VoteForm(forms.Form):
+    value = forms.TypedChoiceField(
+        choices=[("1", "up"), ("-1", "down"), ("0", "retract")], coerce=int
+    )

@@ -1,0 +1,232 @@
+"""Questions, answers, comments, votes, tags and categories.
+
+Questions and answers share one ``Post`` table, as in the Stack Exchange
+schema, so votes, comments, revisions, flags and search all point at one kind
+of thing. Counters on a post are only ever moved with ``F()`` expressions by
+the services in ``qa.services``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from mptt.models import MPTTModel, TreeForeignKey
+
+
+class Category(MPTTModel):
+    """A product area; categories form a tree (Billing › Invoices)."""
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    parent = TreeForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class MPTTMeta:
+        order_insertion_by = ["name"]
+
+    class Meta:
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("qa:category_detail", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=35, unique=True)
+    excerpt = models.TextField(blank=True)
+    # Number of visible questions carrying the tag.
+    usage_count = models.IntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(usage_count__gte=0), name="tag_usage_count_gte_0"),
+        ]
+        indexes = [models.Index(fields=["-usage_count", "name"], name="tag_popular_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("qa:tag_detail", kwargs={"name": self.name})
+
+
+class PostType(models.TextChoices):
+    QUESTION = "question", "Question"
+    ANSWER = "answer", "Answer"
+
+
+class PostQuerySet(models.QuerySet["Post"]):
+    def questions(self) -> "PostQuerySet":
+        return self.filter(post_type=PostType.QUESTION)
+
+    def answers(self) -> "PostQuerySet":
+        return self.filter(post_type=PostType.ANSWER)
+
+    def visible(self) -> "PostQuerySet":
+        return self.filter(deleted_at__isnull=True)
+
+
+_QUESTION = Q(post_type=PostType.QUESTION)
+_LISTED = Q(post_type=PostType.QUESTION, deleted_at__isnull=True)
+
+
+class Post(models.Model):
+    post_type = models.CharField(max_length=10, choices=PostType.choices)
+    # An answer's question; empty for questions.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="answers"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    title = models.CharField(max_length=150, blank=True)
+    slug = models.SlugField(max_length=80, blank=True, allow_unicode=False)
+    body_source = models.TextField()
+    body_html = models.TextField()
+    # Plain-text opening of the body for lists and link previews.
+    excerpt = models.CharField(max_length=300, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
+    )
+    accepted_answer = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="accepted_for"
+    )
+
+    score = models.IntegerField(default=0)
+    answer_count = models.IntegerField(default=0)
+    comment_count = models.IntegerField(default=0)
+    view_count = models.IntegerField(default=0)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    last_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(_QUESTION & Q(parent__isnull=True) & ~Q(title=""))
+                | (Q(post_type=PostType.ANSWER) & Q(parent__isnull=False) & Q(title="")),
+                name="post_question_or_answer_shape",
+            ),
+            models.CheckConstraint(
+                condition=_QUESTION | Q(accepted_answer__isnull=True),
+                name="post_only_questions_accept",
+            ),
+            models.CheckConstraint(
+                condition=Q(answer_count__gte=0) & Q(comment_count__gte=0) & Q(view_count__gte=0),
+                name="post_counters_gte_0",
+            ),
+        ]
+        indexes = [
+            # One partial index per list sort, so each page is an index walk.
+            models.Index(fields=["-last_activity_at"], condition=_LISTED, name="q_active_idx"),
+            models.Index(fields=["-created_at"], condition=_LISTED, name="q_newest_idx"),
+            models.Index(fields=["-score", "-created_at"], condition=_LISTED, name="q_votes_idx"),
+            models.Index(
+                fields=["category", "-last_activity_at"], condition=_LISTED, name="q_category_idx"
+            ),
+            models.Index(fields=["parent", "-score"], name="answer_parent_score_idx"),
+            models.Index(fields=["author", "post_type", "-created_at"], name="post_author_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"Answer {self.pk}"
+
+    @property
+    def is_question(self) -> bool:
+        return self.post_type == PostType.QUESTION
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def question_id(self) -> int:
+        """The id of the thread this post belongs to."""
+        return self.pk if self.is_question else self.parent_id  # type: ignore[return-value]
+
+    def get_absolute_url(self) -> str:
+        if self.is_question:
+            return reverse("qa:question_detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return reverse("qa:answer_link", kwargs={"pk": self.pk})
+
+    @staticmethod
+    def slug_for(title: str) -> str:
+        return slugify(title)[:80].strip("-") or "question"
+
+
+class Comment(MPTTModel):
+    """A comment under a post; replies nest under the comment they answer."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    parent = TreeForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    body_source = models.TextField()
+    body_html = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # Each top-level comment owns a tree whose id is its own primary
+            # key (see qa.services.comment_add): two trees can never collide.
+            models.UniqueConstraint(fields=["tree_id", "lft"], name="comment_tree_position_unique"),
+        ]
+        indexes = [models.Index(fields=["post", "tree_id", "lft"], name="comment_thread_idx")]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on post {self.post_id}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class Vote(models.Model):
+    class Value(models.IntegerChoices):
+        UP = 1, "Up"
+        DOWN = -1, "Down"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="votes")
+    value = models.SmallIntegerField(choices=Value.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "post"], name="one_vote_per_user_per_post"),
+            models.CheckConstraint(condition=Q(value__in=[1, -1]), name="vote_value_up_or_down"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.value:+d} on {self.post_id}"

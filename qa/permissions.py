@@ -1,0 +1,93 @@
+"""Who may do what in the Q&A core.
+
+Each ``can_<verb>_<entity>`` answers with a ``Decision`` that is truthy when
+allowed and carries the reason when not; services call ``require()`` so a
+refusal always reaches the user as ``PermissionDenied(reason)``. Templates use
+the same functions to decide which buttons to show.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from .models import Post
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOWED = Decision(True)
+
+
+def require(decision: Decision) -> None:
+    if not decision:
+        raise PermissionDenied(decision.reason)
+
+
+def _member(user: Any) -> Decision:
+    if user is None or not user.is_authenticated:
+        return Decision(False, _("You must log in first."))
+    if not user.is_active:
+        return Decision(False, _("Your account is not active."))
+    return ALLOWED
+
+
+def _live(post: Post) -> Decision:
+    if post.is_deleted:
+        return Decision(False, _("This post has been deleted."))
+    return ALLOWED
+
+
+def can_ask_question(user: Any) -> Decision:
+    return _member(user)
+
+
+def can_answer_question(user: Any, question: Post) -> Decision:
+    return _member(user) and _live(question)
+
+
+def can_comment_post(user: Any, post: Post) -> Decision:
+    return _member(user) and _live(post)
+
+
+def can_vote_post(user: Any, post: Post) -> Decision:
+    decision = _member(user) and _live(post)
+    if decision and post.author_id == user.pk:
+        return Decision(False, _("You cannot vote on your own post."))
+    return decision
+
+
+def can_accept_answer(user: Any, question: Post) -> Decision:
+    decision = _member(user) and _live(question)
+    if decision and not (question.author_id == user.pk or user.is_staff):
+        return Decision(False, _("Only the person who asked the question can accept an answer."))
+    return decision
+
+
+def can_edit_post(user: Any, post: Post) -> Decision:
+    decision = _member(user) and _live(post)
+    if decision and not (post.author_id == user.pk or user.is_staff):
+        return Decision(False, _("You can only edit your own posts."))
+    return decision
+
+
+def can_delete_post(user: Any, post: Post) -> Decision:
+    decision = _member(user) and _live(post)
+    if decision and not (post.author_id == user.pk or user.is_staff):
+        return Decision(False, _("You can only delete your own posts."))
+    return decision
+
+
+def can_view_post(user: Any, post: Post) -> bool:
+    """Deleted posts stay visible to their author and to staff."""
+    if not post.is_deleted:
+        return True
+    return bool(user and user.is_authenticated and (user.pk == post.author_id or user.is_staff))

@@ -1,0 +1,312 @@
+"""Domain actions of the Q&A core: ask, answer, comment, vote, accept, edit, delete.
+
+Each function is one transaction. It checks permissions and rules, changes
+the rows, and is the single place later features hook into (the reputation
+ledger, the search outbox, notifications are called from here, inside the same
+transaction). Counters move with ``F()`` under a row lock on the post being
+fought over; nothing is read into Python, added and written back.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from entraide.errors import ApplicationError
+from entraide.rendering import plain_text, render_inline_markdown, render_markdown
+
+from . import permissions, validators
+from .models import Category, Comment, Post, PostType, Tag, Vote
+from .permissions import require
+
+
+def _clean_fields(**cleaners: tuple[Any, Any]) -> dict[str, Any]:
+    """Run each ``(cleaner, value)``; raise all field errors together."""
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[ValidationError]] = {}
+    for field, (cleaner, value) in cleaners.items():
+        try:
+            cleaned[field] = cleaner(value)
+        except ValidationError as error:
+            errors[field] = [error]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _lock_post(post_id: int) -> Post:
+    try:
+        return Post.objects.select_for_update().get(pk=post_id)
+    except Post.DoesNotExist:
+        raise ValidationError(_("This post does not exist.")) from None
+
+
+def _rendered(body: str) -> dict[str, str]:
+    """The stored columns rendered from a post's Markdown body."""
+    html = render_markdown(body)
+    return {"body_source": body, "body_html": html, "excerpt": plain_text(html)[:300]}
+
+
+def _tags_for(names: list[str]) -> list[Tag]:
+    # get_or_create survives two askers creating the same new tag at once:
+    # the loser's insert hits the unique constraint and it reads the row.
+    return [Tag.objects.get_or_create(name=name)[0] for name in names]
+
+
+def _move_tag_counts(names: Iterable[str], delta: int) -> None:
+    names = list(names)
+    if names:
+        Tag.objects.filter(name__in=names).update(usage_count=F("usage_count") + delta)
+
+
+@transaction.atomic
+def question_ask(
+    *,
+    author: Any,
+    title: str,
+    body: str,
+    tags: str | Iterable[str],
+    category: Category | None = None,
+) -> Post:
+    """Create a question with its tags; bump the tags' usage counts."""
+    require(permissions.can_ask_question(author))
+    data = _clean_fields(
+        title=(validators.clean_title, title),
+        body=(validators.clean_body, body),
+        tags=(validators.clean_tags, tags),
+    )
+    now = timezone.now()
+    question = Post.objects.create(
+        post_type=PostType.QUESTION,
+        author=author,
+        title=data["title"],
+        slug=Post.slug_for(data["title"]),
+        **_rendered(data["body"]),
+        category=category,
+        created_at=now,
+        last_activity_at=now,
+    )
+    question.tags.set(_tags_for(data["tags"]))
+    _move_tag_counts(data["tags"], +1)
+    return question
+
+
+@transaction.atomic
+def answer_post(*, author: Any, question: Post, body: str) -> Post:
+    """Answer a question. Locks the question row to move its answer count."""
+    question = _lock_post(question.pk)
+    if not question.is_question:
+        raise ValidationError(_("Answers can only be posted to questions."))
+    require(permissions.can_answer_question(author, question))
+    data = _clean_fields(body=(validators.clean_body, body))
+    now = timezone.now()
+    answer = Post.objects.create(
+        post_type=PostType.ANSWER,
+        parent=question,
+        author=author,
+        **_rendered(data["body"]),
+        created_at=now,
+        last_activity_at=now,
+    )
+    Post.objects.filter(pk=question.pk).update(
+        answer_count=F("answer_count") + 1, last_activity_at=now
+    )
+    return answer
+
+
+@transaction.atomic
+def comment_add(*, author: Any, post: Post, body: str, parent: Comment | None = None) -> Comment:
+    """Comment on a post, or reply to one of its comments.
+
+    Locks the post row: replies shift the ``lft``/``rght`` numbers of their
+    thread, and two replies computing them at once would corrupt the tree.
+    """
+    post = _lock_post(post.pk)
+    require(permissions.can_comment_post(author, post))
+    data = _clean_fields(body=(validators.clean_comment, body))
+    fields = {
+        "post": post,
+        "author": author,
+        "body_source": data["body"],
+        "body_html": render_inline_markdown(data["body"]),
+    }
+    if parent is None:
+        # A top-level comment starts its own tree whose id is its primary
+        # key; mptt's default (max(tree_id) + 1) races between requests.
+        comment = Comment(**fields, lft=1, rght=2, level=0, tree_id=0)
+        Comment.objects.bulk_create([comment])
+        Comment.objects.filter(pk=comment.pk).update(tree_id=comment.pk)
+        comment.tree_id = comment.pk
+    else:
+        parent = Comment.objects.get(pk=parent.pk)
+        if parent.post_id != post.pk:
+            raise ValidationError({"parent": _("You can only reply to a comment on this post.")})
+        if parent.is_deleted:
+            raise ValidationError({"parent": _("This comment has been deleted.")})
+        max_depth = settings.QA["COMMENT_MAX_DEPTH"]
+        if parent.level >= max_depth:
+            raise ValidationError(
+                {
+                    "parent": _(
+                        "Replies nest at most %(depth)d levels deep; reply to an earlier comment."
+                    )
+                    % {"depth": max_depth}
+                }
+            )
+        comment = Comment(**fields, parent=parent)
+        comment.save()
+    Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    return comment
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    score: int
+    value: int  # the voter's vote now: +1, -1 or 0 when retracted
+
+
+@transaction.atomic
+def vote_cast(*, voter: Any, post: Post, value: int) -> VoteResult:
+    """Vote a post up (+1) or down (-1), change a vote, or retract it (0).
+
+    Locks the post row, so concurrent votes on one post queue up and the
+    score always equals the sum of the votes.
+    """
+    if value not in (1, -1, 0):
+        raise ValidationError({"value": _("A vote is up (1), down (-1) or retracted (0).")})
+    post = _lock_post(post.pk)
+    require(permissions.can_vote_post(voter, post))
+    existing = Vote.objects.filter(user=voter, post=post).first()
+    current = existing.value if existing else 0
+    if value == current:
+        message = {
+            1: _("You have already voted this post up."),
+            -1: _("You have already voted this post down."),
+            0: _("You have not voted on this post."),
+        }[value]
+        raise ApplicationError(message, code="already_voted")
+    if existing is None:
+        try:
+            with transaction.atomic():
+                Vote.objects.create(user=voter, post=post, value=value)
+        except IntegrityError:
+            # Only reachable without a row lock (SQLite ignores FOR UPDATE,
+            # but it serialises writers anyway): the constraint holds the line.
+            raise ApplicationError(_("You have already voted on this post."), code="already_voted")
+    elif value == 0:
+        existing.delete()
+    else:
+        Vote.objects.filter(pk=existing.pk).update(value=value)
+    Post.objects.filter(pk=post.pk).update(score=F("score") + (value - current))
+    score = Post.objects.values_list("score", flat=True).get(pk=post.pk)
+    return VoteResult(score=score, value=value)
+
+
+@transaction.atomic
+def answer_accept(*, user: Any, answer: Post) -> Post:
+    """Mark an answer accepted, moving the mark from any previous one.
+
+    Locks the question row: one accepted answer per question is the single
+    ``accepted_answer`` column, so racing accepts simply serialise.
+    """
+    answer = _lock_post(answer.pk)
+    if answer.is_question or answer.parent_id is None:
+        raise ValidationError(_("Only answers can be accepted."))
+    if answer.is_deleted:
+        raise ApplicationError(_("A deleted answer cannot be accepted."), code="deleted")
+    question = _lock_post(answer.parent_id)
+    require(permissions.can_accept_answer(user, question))
+    if question.accepted_answer_id == answer.pk:
+        raise ApplicationError(_("This answer is already accepted."), code="already_accepted")
+    Post.objects.filter(pk=question.pk).update(
+        accepted_answer=answer, last_activity_at=timezone.now()
+    )
+    question.refresh_from_db()
+    return question
+
+
+@transaction.atomic
+def answer_unaccept(*, user: Any, answer: Post) -> Post:
+    """Remove the accepted mark from an answer."""
+    answer = _lock_post(answer.pk)
+    if answer.parent_id is None:
+        raise ValidationError(_("Only answers can be accepted."))
+    question = _lock_post(answer.parent_id)
+    require(permissions.can_accept_answer(user, question))
+    if question.accepted_answer_id != answer.pk:
+        raise ApplicationError(_("This answer is not the accepted one."), code="not_accepted")
+    Post.objects.filter(pk=question.pk).update(accepted_answer=None)
+    question.refresh_from_db()
+    return question
+
+
+@transaction.atomic
+def post_edit(
+    *,
+    editor: Any,
+    post: Post,
+    body: str,
+    title: str | None = None,
+    tags: str | Iterable[str] | None = None,
+    category: Category | None = None,
+) -> Post:
+    """Edit a question (title, body, tags, category) or an answer (body)."""
+    post = _lock_post(post.pk)
+    require(permissions.can_edit_post(editor, post))
+    cleaners: dict[str, tuple[Any, Any]] = {"body": (validators.clean_body, body)}
+    if post.is_question:
+        cleaners["title"] = (validators.clean_title, title or "")
+        cleaners["tags"] = (validators.clean_tags, tags or "")
+    data = _clean_fields(**cleaners)
+    now = timezone.now()
+    rendered = _rendered(data["body"])
+    for field, value in rendered.items():
+        setattr(post, field, value)
+    post.edited_at = now
+    post.last_editor = editor
+    post.last_activity_at = now
+    update_fields = [*rendered, "edited_at", "last_editor", "last_activity_at"]
+    if post.is_question:
+        post.title = data["title"]
+        post.slug = Post.slug_for(data["title"])
+        post.category = category
+        update_fields += ["title", "slug", "category"]
+        old = set(post.tags.values_list("name", flat=True))
+        new = set(data["tags"])
+        post.tags.set(_tags_for(data["tags"]))
+        _move_tag_counts(new - old, +1)
+        _move_tag_counts(old - new, -1)
+    else:
+        Post.objects.filter(pk=post.parent_id).update(last_activity_at=now)
+    post.save(update_fields=update_fields)
+    return post
+
+
+@transaction.atomic
+def post_delete(*, user: Any, post: Post) -> Post:
+    """Soft-delete a post: it leaves lists and counts but stays for its author."""
+    post = _lock_post(post.pk)
+    require(permissions.can_delete_post(user, post))
+    now = timezone.now()
+    Post.objects.filter(pk=post.pk).update(deleted_at=now, deleted_by=user)
+    if post.is_question:
+        _move_tag_counts(post.tags.values_list("name", flat=True), -1)
+    else:
+        question = _lock_post(post.parent_id)  # type: ignore[arg-type]
+        changes: dict[str, Any] = {"answer_count": F("answer_count") - 1}
+        if question.accepted_answer_id == post.pk:
+            changes["accepted_answer"] = None
+        Post.objects.filter(pk=question.pk).update(**changes)
+    post.refresh_from_db()
+    return post
+
+
+def question_view_record(*, question: Post) -> None:
+    """Count one view of a question (a single UPDATE, no lock needed)."""
+    Post.objects.filter(pk=question.pk).update(view_count=F("view_count") + 1)

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "qa"
+
+urlpatterns = [
+    path("", views.question_list, name="home"),
+    path("questions/", views.question_list, name="question_list"),
+    path("questions/ask/", views.question_ask, name="question_ask"),
+    path("questions/tagged/<str:name>/", views.tag_detail, name="tag_detail"),
+    path("questions/<int:pk>/", views.question_detail, name="question_detail_noslug"),
+    path("questions/<int:pk>/<slug:slug>/", views.question_detail, name="question_detail"),
+    path("questions/<int:pk>/answers/", views.answer_create, name="answer_create"),
+    path("a/<int:pk>/", views.answer_link, name="answer_link"),
+    path("posts/<int:pk>/comments/", views.comment_create, name="comment_create"),
+    path("posts/<int:pk>/vote/", views.vote, name="vote"),
+    path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
+    path("posts/<int:pk>/delete/", views.post_delete, name="post_delete"),
+    path("answers/<int:pk>/accept/", views.accept, name="accept"),
+    path("tags/", views.tag_list, name="tag_list"),
+    path("categories/", views.category_list, name="category_list"),
+    path("categories/<slug:slug>/", views.category_detail, name="category_detail"),
+]

@@ -1,0 +1,350 @@
+"""HTML views of the Q&A core: parse input, call one service or selector, render.
+
+Actions that the page script performs without a reload (vote, accept) answer
+JSON when the request asks for it (``Accept: application/json``) and redirect
+back otherwise, so every action also works with scripts turned off.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from entraide.errors import ApplicationError
+
+from . import permissions, selectors, services
+from .forms import AnswerForm, CommentForm, QuestionForm, VoteForm
+from .models import Category, Comment, Post, Tag
+
+DomainError = ValidationError | PermissionDenied | ApplicationError
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _status_for(error: Exception) -> int:
+    if isinstance(error, PermissionDenied):
+        return 403
+    if isinstance(error, ApplicationError):
+        return error.status_code
+    return 400
+
+
+def _messages_of(error: Exception) -> list[str]:
+    if isinstance(error, ValidationError):
+        return [str(message) for message in error.messages]
+    if isinstance(error, ApplicationError):
+        return [error.message]
+    return [str(error) or _("You are not allowed to do that.")]
+
+
+def _error_response(request: HttpRequest, error: Exception, back: str) -> HttpResponse:
+    """Answer a refused action: JSON with the reason, or the page with a message."""
+    status = _status_for(error)
+    if _wants_json(request):
+        body: dict[str, Any] = {"detail": " ".join(_messages_of(error)), "status": status}
+        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            body["errors"] = {k: [str(m) for m in v.messages] for k, v in error}  # type: ignore[attr-defined]
+        return JsonResponse(body, status=status)
+    return render(
+        request,
+        "qa/action_refused.html",
+        {"errors": _messages_of(error), "back": back},
+        status=status,
+    )
+
+
+def _form_error(form: Any, error: Exception) -> None:
+    """Show a service's refusal next to the form's fields."""
+    if isinstance(error, ValidationError):
+        form.add_error(None, error)
+    else:
+        form.add_error(None, _messages_of(error)[0])
+
+
+def _back(post: Post) -> str:
+    if post.is_question:
+        return post.get_absolute_url()
+    return f"{post.parent.get_absolute_url()}#answer-{post.pk}"  # type: ignore[union-attr]
+
+
+# Lists ----------------------------------------------------------------------
+
+
+def _question_list_page(
+    request: HttpRequest, template_context: dict[str, Any], **filters: Any
+) -> HttpResponse:
+    sort = selectors.QuestionSort.parse(request.GET.get("sort"))
+    page = selectors.question_list(sort=sort, page=request.GET.get("page"), **filters)
+    context = {"page": page, "sort": sort, "sorts": selectors.QuestionSort.CHOICES}
+    return render(request, "qa/question_list.html", {**context, **template_context})
+
+
+def question_list(request: HttpRequest) -> HttpResponse:
+    return _question_list_page(request, {"heading": _("All questions")})
+
+
+def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
+    tag = get_object_or_404(Tag, name=name)
+    return _question_list_page(
+        request, {"heading": _("Questions tagged %(tag)s") % {"tag": tag.name}, "tag": tag}, tag=tag
+    )
+
+
+def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category, slug=slug)
+    return _question_list_page(
+        request,
+        {
+            "heading": category.name,
+            "category": category,
+            "category_path": category.get_ancestors(include_self=True),
+            "subcategories": category.get_children(),
+        },
+        category=category,
+    )
+
+
+def tag_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:35]
+    return render(
+        request, "qa/tag_list.html", {"tags": selectors.tag_list(query=query)[:200], "q": query}
+    )
+
+
+def category_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "qa/category_list.html", {"categories": selectors.category_tree()})
+
+
+# The question page ----------------------------------------------------------
+
+
+def _render_question(
+    request: HttpRequest,
+    question_id: int,
+    *,
+    answer_form: AnswerForm | None = None,
+    comment_form: CommentForm | None = None,
+    comment_post_id: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    page = selectors.question_page(question_id=question_id, viewer=request.user)
+    return _render_page(
+        request,
+        page,
+        answer_form=answer_form,
+        comment_form=comment_form,
+        comment_post_id=comment_post_id,
+        status=status,
+    )
+
+
+def _render_page(
+    request: HttpRequest,
+    page: selectors.QuestionPage,
+    *,
+    answer_form: AnswerForm | None = None,
+    comment_form: CommentForm | None = None,
+    comment_post_id: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    context = {
+        "page": page,
+        "question": page.question,
+        "answer_form": answer_form or AnswerForm(),
+        "comment_form": comment_form,
+        "comment_post_id": comment_post_id,
+        "can_answer": permissions.can_answer_question(user, page.question),
+        "can_accept": permissions.can_accept_answer(user, page.question),
+        "max_comment_depth": settings.QA["COMMENT_MAX_DEPTH"],
+    }
+    return render(request, "qa/question_detail.html", context, status=status)
+
+
+def question_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    page = selectors.question_page(question_id=pk, viewer=request.user)
+    if slug != page.question.slug:
+        return redirect(page.question, permanent=True)
+    services.question_view_record(question=page.question)
+    return _render_page(request, page)
+
+
+def answer_link(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = get_object_or_404(Post.objects.answers().select_related("parent"), pk=pk)
+    return redirect(_back(answer))
+
+
+@login_required
+def question_ask(request: HttpRequest) -> HttpResponse:
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            question = services.question_ask(author=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied, ApplicationError) as error:
+            _form_error(form, error)
+        else:
+            return redirect(question)
+    status = 400 if form.errors else 200
+    return render(request, "qa/question_form.html", {"form": form, "is_new": True}, status=status)
+
+
+@require_POST
+@login_required
+def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
+    question = selectors.post_for_action(pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            answer = services.answer_post(
+                author=request.user, question=question, body=form.cleaned_data["body"]
+            )
+        except (ValidationError, PermissionDenied, ApplicationError) as error:
+            _form_error(form, error)
+        else:
+            return redirect(_back(answer))
+    return _render_question(request, question.question_id, answer_form=form, status=400)
+
+
+@login_required
+def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a comment or a reply; GET shows the reply form on its own page.
+
+    The page script posts here with ``Accept: application/json`` and inserts
+    the returned HTML, so replying needs no reload.
+    """
+    post = selectors.post_for_action(pk)
+    form = CommentForm(request.POST or None, initial={"parent": request.GET.get("parent")})
+    if request.method == "GET":
+        parent_comment = Comment.objects.filter(pk=_int_or_zero(form.initial["parent"])).first()
+        return render(
+            request, "qa/comment_form.html", {"form": form, "post": post, "parent": parent_comment}
+        )
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        parent_id = form.cleaned_data["parent"]
+        parent = Comment.objects.filter(pk=parent_id).first() if parent_id else None
+        if parent_id and parent is None:
+            raise ValidationError({"parent": _("The comment you reply to does not exist.")})
+        comment = services.comment_add(
+            author=request.user, post=post, body=form.cleaned_data["body"], parent=parent
+        )
+    except (ValidationError, PermissionDenied, ApplicationError) as error:
+        if _wants_json(request):
+            return _error_response(request, error, _back(post))
+        if form.is_bound and not form.errors:
+            _form_error(form, error)
+        return _render_question(
+            request, post.question_id, comment_form=form, comment_post_id=post.pk, status=400
+        )
+    if _wants_json(request):
+        context = {
+            "comment": comment,
+            "post": post,
+            "max_comment_depth": settings.QA["COMMENT_MAX_DEPTH"],
+        }
+        html = render_to_string("qa/_comment.html", context, request=request)
+        return JsonResponse({"id": comment.pk, "html": html}, status=201)
+    return redirect(f"{_back(post).split('#')[0]}#comment-{comment.pk}")
+
+
+def _int_or_zero(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _post_action(
+    request: HttpRequest, pk: int, act: Callable[[Post], dict[str, Any]]
+) -> HttpResponse:
+    post = selectors.post_for_action(pk)
+    if not request.user.is_authenticated:
+        return _error_response(request, PermissionDenied(_("You must log in first.")), _back(post))
+    try:
+        result = act(post)
+    except (ValidationError, PermissionDenied, ApplicationError) as error:
+        return _error_response(request, error, _back(post))
+    if _wants_json(request):
+        return JsonResponse(result)
+    return redirect(_back(post))
+
+
+@require_POST
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    form = VoteForm(request.POST)
+
+    def act(post: Post) -> dict[str, Any]:
+        if not form.is_valid():
+            raise ValidationError({"value": _("A vote is up (1), down (-1) or retracted (0).")})
+        result = services.vote_cast(voter=request.user, post=post, value=form.cleaned_data["value"])
+        return {"score": result.score, "vote": result.value}
+
+    return _post_action(request, pk, act)
+
+
+@require_POST
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(answer: Post) -> dict[str, Any]:
+        if request.POST.get("action") == "unaccept":
+            services.answer_unaccept(user=request.user, answer=answer)
+            return {"accepted": False, "answer": answer.pk}
+        services.answer_accept(user=request.user, answer=answer)
+        return {"accepted": True, "answer": answer.pk}
+
+    return _post_action(request, pk, act)
+
+
+@login_required
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_for_action(pk)
+    decision = permissions.can_edit_post(request.user, post)
+    if not decision:
+        return _error_response(request, PermissionDenied(decision.reason), _back(post))
+    form_class = QuestionForm if post.is_question else AnswerForm
+    initial: dict[str, Any] = {"body": post.body_source}
+    if post.is_question:
+        initial |= {
+            "title": post.title,
+            "tags": " ".join(post.tags.values_list("name", flat=True)),
+            "category": post.category_id,
+        }
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_edit(editor=request.user, post=post, **form.cleaned_data)
+        except (ValidationError, PermissionDenied, ApplicationError) as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Your edit is saved."))
+            return redirect(_back(post))
+    status = 400 if form.errors else 200
+    return render(
+        request, "qa/question_form.html", {"form": form, "post": post, "is_new": False}, status=status
+    )
+
+
+@login_required
+def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_for_action(pk)
+    if request.method == "POST":
+        try:
+            services.post_delete(user=request.user, post=post)
+        except (ValidationError, PermissionDenied, ApplicationError) as error:
+            return _error_response(request, error, _back(post))
+        messages.success(request, _("The post is deleted. You can still see it; others cannot."))
+        return redirect(_back(post))
+    decision = permissions.can_delete_post(request.user, post)
+    if not decision:
+        return _error_response(request, PermissionDenied(decision.reason), _back(post))
+    return render(request, "qa/post_confirm_delete.html", {"post": post, "back": _back(post)})

@@ -1,0 +1,133 @@
+// Progressive enhancement for the question page: vote, accept and reply
+// without a reload. Every form also works with scripts off.
+(function () {
+  "use strict";
+
+  function post(form, extra) {
+    var data = new FormData(form);
+    if (extra) data.append(extra.name, extra.value);
+    return fetch(form.action, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": data.get("csrfmiddlewaretoken") }
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (!response.ok) throw new Error(body.detail || "Something went wrong (" + response.status + ").");
+        return body;
+      });
+    });
+  }
+
+  function showError(near, message) {
+    var box = near.querySelector(".inline-error");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "inline-error errorlist";
+      box.setAttribute("role", "alert");
+      near.appendChild(box);
+    }
+    box.textContent = message;
+  }
+
+  function clearError(near) {
+    var box = near.querySelector(".inline-error");
+    if (box) box.remove();
+  }
+
+  function onVote(form, button) {
+    post(form, { name: button.name, value: button.value }).then(function (result) {
+      clearError(form.closest(".post-side"));
+      form.querySelector(".score").textContent = result.score;
+      var up = form.querySelector(".vote-up"), down = form.querySelector(".vote-down");
+      up.classList.toggle("on", result.vote === 1);
+      down.classList.toggle("on", result.vote === -1);
+      up.setAttribute("aria-pressed", String(result.vote === 1));
+      down.setAttribute("aria-pressed", String(result.vote === -1));
+      up.value = result.vote === 1 ? "0" : "1";
+      down.value = result.vote === -1 ? "0" : "-1";
+    }).catch(function (error) { showError(form.closest(".post-side"), error.message); });
+  }
+
+  function onAccept(form) {
+    post(form).then(function (result) {
+      document.querySelectorAll("[data-accept-form]").forEach(function (other) {
+        var accepted = result.accepted && other === form;
+        var article = other.closest(".post");
+        article.classList.toggle("accepted", accepted);
+        var button = other.querySelector("button");
+        button.classList.toggle("on", accepted);
+        button.setAttribute("aria-pressed", String(accepted));
+        button.title = accepted ? "Unaccept this answer" : "Accept this answer";
+        other.querySelector("input[name=action]").value = accepted ? "unaccept" : "accept";
+      });
+    }).catch(function (error) { showError(form.closest(".post-side"), error.message); });
+  }
+
+  function onComment(form) {
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    post(form).then(function (result) {
+      var parentId = form.querySelector("input[name=parent]").value;
+      var list = form.closest(".comments").querySelector(".comment-list");
+      var holder = document.createElement("div");
+      holder.innerHTML = result.html;
+      var item = holder.firstElementChild;
+      var anchor = parentId && document.getElementById("comment-" + parentId);
+      if (anchor) {
+        // After the parent's last descendant: the next comment at its level or above.
+        var level = Number(anchor.dataset.level), next = anchor.nextElementSibling;
+        while (next && Number(next.dataset.level) > level) next = next.nextElementSibling;
+        list.insertBefore(item, next);
+      } else {
+        list.appendChild(item);
+      }
+      var replyItem = form.closest("li.reply-form");
+      if (replyItem) replyItem.remove();
+      else { form.reset(); clearError(form); }
+      item.scrollIntoView({ block: "nearest" });
+    }).catch(function (error) {
+      showError(form, error.message);
+    }).finally(function () { button.disabled = false; });
+  }
+
+  function openReply(link) {
+    var item = link.closest(".comment");
+    var existing = item.nextElementSibling;
+    if (existing && existing.classList.contains("reply-form")) { existing.querySelector("textarea").focus(); return; }
+    var template = link.closest(".comments").querySelector(".comment-add .comment-form");
+    if (!template) return;
+    var form = template.cloneNode(true);
+    form.querySelectorAll(".errorlist").forEach(function (e) { e.remove(); });
+    form.querySelector("input[name=parent]").value = link.dataset.parent;
+    var textarea = form.querySelector("textarea");
+    textarea.value = "";
+    textarea.id = "reply-to-" + link.dataset.parent;
+    var label = form.querySelector("label");
+    if (label) label.htmlFor = textarea.id;
+    form.querySelector("button[type=submit]").textContent = "Reply";
+    var wrapper = document.createElement("li");
+    wrapper.className = "reply-form comment";
+    wrapper.dataset.level = String(Number(item.dataset.level) + 1);
+    wrapper.appendChild(form);
+    item.after(wrapper);
+    textarea.focus();
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!window.fetch || !(form instanceof HTMLFormElement)) return;
+    if (form.matches("[data-vote-form]") && event.submitter) {
+      event.preventDefault(); onVote(form, event.submitter);
+    } else if (form.matches("[data-accept-form]")) {
+      event.preventDefault(); onAccept(form);
+    } else if (form.matches(".comment-form")) {
+      event.preventDefault(); onComment(form);
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".reply-link");
+    if (link && window.fetch) { event.preventDefault(); openReply(link); }
+  });
+})();

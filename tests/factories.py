@@ -1,0 +1,89 @@
+"""factory_boy factories. Posts are created through the services where the
+rules matter; these build the plain rows tests start from."""
+
+import factory
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from entraide.rendering import render_markdown
+from qa.models import Category, Comment, Post, PostType, Tag
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"member{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    display_name = factory.Sequence(lambda n: f"Member {n}")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"tag{n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Post
+        skip_postgeneration_save = True
+
+    post_type = PostType.QUESTION
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"How do I reset my router, case {n}?")
+    slug = factory.LazyAttribute(lambda p: Post.slug_for(p.title))
+    body_source = "My router stopped working after the update and I cannot log in."
+    body_html = factory.LazyAttribute(lambda p: render_markdown(p.body_source))
+    last_activity_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def tags(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        if not create:
+            return
+        for name in extracted or ["router"]:
+            tag = TagFactory(name=name)
+            self.tags.add(tag)
+            Tag.objects.filter(pk=tag.pk).update(usage_count=F("usage_count") + 1)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    """An answer row; bumps its question's answer_count like the service does."""
+
+    class Meta:
+        model = Post
+
+    post_type = PostType.ANSWER
+    parent = factory.SubFactory(QuestionFactory)
+    author = factory.SubFactory(UserFactory)
+    body_source = "Hold the reset button for ten seconds, then log in again."
+    body_html = factory.LazyAttribute(lambda p: render_markdown(p.body_source))
+
+    @classmethod
+    def _create(cls, model_class: type[Post], *args: object, **kwargs: object) -> Post:
+        answer = super()._create(model_class, *args, **kwargs)
+        Post.objects.filter(pk=answer.parent_id).update(answer_count=F("answer_count") + 1)
+        return answer
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    post = factory.SubFactory(QuestionFactory)
+    author = factory.SubFactory(UserFactory)
+    body_source = "Which firmware version are you on?"
+    body_html = factory.LazyAttribute(lambda c: render_markdown(c.body_source))
