@@ -8,10 +8,12 @@ from .models import User
 class SignupForm(UserCreationForm):
     email = forms.EmailField(label=_("E-mail"))
     display_name = forms.CharField(
-        label=_("Display name"), max_length=60, required=False,
+        label=_("Display name"),
+        max_length=60,
+        required=False,
         help_text=_("Shown next to your posts. Leave empty to use your username."),
     )
 
-    class Meta(UserCreationForm.Meta):
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ("username", "email", "display_name")

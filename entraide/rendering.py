@@ -66,7 +66,7 @@ class _RemoteImagesToLinks(Treeprocessor):
 
 
 class _PrivacyExtension(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (library API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_RemoteImagesToLinks(md), "remote_images", 1)
 
 

@@ -4,6 +4,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from mptt.forms import TreeNodeChoiceField
 
@@ -24,7 +25,7 @@ class _ValidatedCharField(forms.CharField):
         return self.cleaner(value)
 
 
-def _body_field(label: str) -> forms.CharField:
+def _body_field(label: str | Promise) -> forms.CharField:
     return _ValidatedCharField(
         validators.clean_body,
         label=label,

@@ -158,6 +158,11 @@ class Post(models.Model):
     def __str__(self) -> str:
         return self.title or f"Answer {self.pk}"
 
+    def get_absolute_url(self) -> str:
+        if self.is_question:
+            return reverse("qa:question_detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return reverse("qa:answer_link", kwargs={"pk": self.pk})
+
     @property
     def is_question(self) -> bool:
         return self.post_type == PostType.QUESTION
@@ -170,11 +175,6 @@ class Post(models.Model):
     def question_id(self) -> int:
         """The id of the thread this post belongs to."""
         return self.pk if self.is_question else self.parent_id  # type: ignore[return-value]
-
-    def get_absolute_url(self) -> str:
-        if self.is_question:
-            return reverse("qa:question_detail", kwargs={"pk": self.pk, "slug": self.slug})
-        return reverse("qa:answer_link", kwargs={"pk": self.pk})
 
     @staticmethod
     def slug_for(title: str) -> str:
@@ -217,7 +217,9 @@ class Vote(models.Model):
         UP = 1, "Up"
         DOWN = -1, "Down"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+    )
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="votes")
     value = models.SmallIntegerField(choices=Value.choices)
     created_at = models.DateTimeField(default=timezone.now)

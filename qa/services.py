@@ -198,7 +198,9 @@ def vote_cast(*, voter: Any, post: Post, value: int) -> VoteResult:
         except IntegrityError:
             # Only reachable without a row lock (SQLite ignores FOR UPDATE,
             # but it serialises writers anyway): the constraint holds the line.
-            raise ApplicationError(_("You have already voted on this post."), code="already_voted")
+            raise ApplicationError(
+                _("You have already voted on this post."), code="already_voted"
+            ) from None
     elif value == 0:
         existing.delete()
     else:
@@ -283,7 +285,7 @@ def post_edit(
         _move_tag_counts(new - old, +1)
         _move_tag_counts(old - new, -1)
     else:
-        Post.objects.filter(pk=post.parent_id).update(last_activity_at=now)
+        Post.objects.filter(pk=post.question_id).update(last_activity_at=now)
     post.save(update_fields=update_fields)
     return post
 
@@ -298,7 +300,7 @@ def post_delete(*, user: Any, post: Post) -> Post:
     if post.is_question:
         _move_tag_counts(post.tags.values_list("name", flat=True), -1)
     else:
-        question = _lock_post(post.parent_id)  # type: ignore[arg-type]
+        question = _lock_post(post.question_id)
         changes: dict[str, Any] = {"answer_count": F("answer_count") - 1}
         if question.accepted_answer_id == post.pk:
             changes["accepted_answer"] = None

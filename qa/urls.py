@@ -10,8 +10,9 @@ urlpatterns = [
     path("questions/ask/", views.question_ask, name="question_ask"),
     path("questions/tagged/<str:name>/", views.tag_detail, name="tag_detail"),
     path("questions/<int:pk>/", views.question_detail, name="question_detail_noslug"),
-    path("questions/<int:pk>/<slug:slug>/", views.question_detail, name="question_detail"),
+    # Before the slug route, which would otherwise match "answers".
     path("questions/<int:pk>/answers/", views.answer_create, name="answer_create"),
+    path("questions/<int:pk>/<slug:slug>/", views.question_detail, name="question_detail"),
     path("a/<int:pk>/", views.answer_link, name="answer_link"),
     path("posts/<int:pk>/comments/", views.comment_create, name="comment_create"),
     path("posts/<int:pk>/vote/", views.vote, name="vote"),

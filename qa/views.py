@@ -53,7 +53,7 @@ def _error_response(request: HttpRequest, error: Exception, back: str) -> HttpRe
     if _wants_json(request):
         body: dict[str, Any] = {"detail": " ".join(_messages_of(error)), "status": status}
         if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            body["errors"] = {k: [str(m) for m in v.messages] for k, v in error}  # type: ignore[attr-defined]
+            body["errors"] = error.message_dict
         return JsonResponse(body, status=status)
     return render(
         request,
@@ -198,10 +198,11 @@ def question_ask(request: HttpRequest) -> HttpResponse:
     return render(request, "qa/question_form.html", {"form": form, "is_new": True}, status=status)
 
 
-@require_POST
 @login_required
 def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
     question = selectors.post_for_action(pk)
+    if request.method != "POST":
+        return redirect(_back(question))
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -330,7 +331,10 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(_back(post))
     status = 400 if form.errors else 200
     return render(
-        request, "qa/question_form.html", {"form": form, "post": post, "is_new": False}, status=status
+        request,
+        "qa/question_form.html",
+        {"form": form, "post": post, "is_new": False},
+        status=status,
     )
 
 

@@ -7,3 +7,9 @@ def postgres_only() -> None:
     """Races need real row locks; SQLite serialises every writer instead."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...; CI does)")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # Hashing strength is Django's concern, not ours; PBKDF2 would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

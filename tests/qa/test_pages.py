@@ -1,0 +1,118 @@
+"""Pages through the test client: status codes, redirects, query counts."""
+
+import pytest
+from django.urls import reverse
+
+from qa import services
+from qa.models import Category, Post
+from tests.factories import AnswerFactory, CommentFactory, QuestionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# session + user + question + tags + answers + comments + votes + category path
+# + the view-count UPDATE; the same whatever the number of answers and comments.
+QUESTION_PAGE_QUERIES = 9
+LIST_PAGE_QUERIES = 5  # session + user + count + rows + tags
+
+
+def _thread(answers: int, comments: int) -> Post:
+    category = Category.objects.create(name="Billing", slug="billing")
+    question = QuestionFactory(category=category)
+    for _ in range(answers):
+        answer = AnswerFactory(parent=question)
+        for _ in range(comments):
+            root = services.comment_add(
+                author=UserFactory(), post=answer, body="A comment long enough."
+            )
+            services.comment_add(
+                author=UserFactory(), post=answer, body="A reply long enough.", parent=root
+            )
+    return question
+
+
+@pytest.mark.parametrize(("answers", "comments"), [(0, 0), (1, 1), (12, 4)])
+def test_question_page_query_count_is_fixed(
+    client, django_assert_num_queries, answers, comments
+) -> None:
+    question = _thread(answers, comments)
+    viewer = UserFactory()
+    client.force_login(viewer)
+    with django_assert_num_queries(QUESTION_PAGE_QUERIES):
+        response = client.get(question.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.count(b'<article class="post') == answers + 1
+
+
+@pytest.mark.parametrize("count", [1, 40])
+def test_list_page_query_count_is_fixed(client, django_assert_num_queries, count) -> None:
+    for _ in range(count):
+        QuestionFactory(tags=["hub", "wifi"])
+    client.force_login(UserFactory())
+    for url in ["/", "/questions/?sort=votes&page=2", "/questions/tagged/hub/"]:
+        expected = LIST_PAGE_QUERIES + (1 if "tagged" in url else 0)  # the tag itself
+        with django_assert_num_queries(expected):
+            assert client.get(url).status_code == 200
+
+
+def test_wrong_slug_redirects_permanently_to_the_canonical_url(client) -> None:
+    question = QuestionFactory()
+    response = client.get(f"/questions/{question.pk}/something-else/")
+    assert response.status_code == 301
+    assert response["Location"] == question.get_absolute_url()
+    assert client.get(f"/questions/{question.pk}/").status_code == 301
+
+
+def test_answer_short_link_redirects_to_its_anchor(client) -> None:
+    answer = AnswerFactory()
+    response = client.get(f"/a/{answer.pk}/")
+    assert response["Location"] == f"{answer.parent.get_absolute_url()}#answer-{answer.pk}"
+
+
+def test_viewing_counts_a_view(client) -> None:
+    question = QuestionFactory()
+    client.get(question.get_absolute_url())
+    client.get(question.get_absolute_url())
+    question.refresh_from_db()
+    assert question.view_count == 2
+
+
+def test_deleted_question_is_404_for_others_but_visible_to_its_author(client) -> None:
+    question = QuestionFactory()
+    services.post_delete(user=question.author, post=question)
+    assert client.get(question.get_absolute_url()).status_code == 404
+    client.force_login(question.author)
+    response = client.get(question.get_absolute_url())
+    assert response.status_code == 200 and b"This post is deleted" in response.content
+
+
+def test_category_and_tag_pages(client) -> None:
+    parent = Category.objects.create(name="Devices", slug="devices")
+    child = Category.objects.create(name="Bulbs", slug="bulbs", parent=parent)
+    question = QuestionFactory(category=child, tags=["pairing"])
+    parent.refresh_from_db()
+    assert question.title.encode() in client.get("/categories/devices/").content
+    assert b"Bulbs" in client.get("/categories/").content
+    assert question.title.encode() in client.get("/questions/tagged/pairing/").content
+    assert b"pairing" in client.get("/tags/").content
+    assert client.get("/questions/tagged/nope/").status_code == 404
+
+
+def test_comment_threads_render_nested(client) -> None:
+    question = QuestionFactory()
+    root = CommentFactory(post=question, body_html="Root comment")
+    CommentFactory(post=question, parent=root, body_html="Nested reply")
+    content = client.get(question.get_absolute_url()).content.decode()
+    assert 'data-level="1"' in content and content.index("Root comment") < content.index(
+        "Nested reply"
+    )
+
+
+def test_user_page_lists_their_posts(client) -> None:
+    answer = AnswerFactory()
+    response = client.get(answer.author.get_absolute_url())
+    assert response.status_code == 200 and answer.parent.title.encode() in response.content
+
+
+def test_asking_requires_login(client) -> None:
+    response = client.get(reverse("qa:question_ask"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

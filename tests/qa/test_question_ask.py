@@ -1,0 +1,64 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from qa import services
+from qa.models import Post, Tag
+from tests.factories import CategoryFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+BODY = "When I open the app it says my hub is offline, but its light is green."
+
+
+def test_asking_stores_rendered_html_slug_excerpt_and_tags() -> None:
+    author = UserFactory()
+    category = CategoryFactory()
+    question = services.question_ask(
+        author=author,
+        title="Hub shows offline in the app?",
+        body=BODY + "\n\n**Firmware** 3.4",
+        tags="Hub wifi",
+        category=category,
+    )
+    assert question.slug == "hub-shows-offline-in-the-app"
+    assert "<strong>Firmware</strong>" in question.body_html
+    assert question.excerpt.startswith("When I open the app")
+    assert sorted(question.tags.values_list("name", flat=True)) == ["hub", "wifi"]
+    assert question.category == category
+    assert Tag.objects.get(name="hub").usage_count == 1
+
+
+def test_tag_usage_counts_grow_with_each_question() -> None:
+    author = UserFactory()
+    for n in range(3):
+        services.question_ask(
+            author=author, title=f"Question number {n} here", body=BODY, tags="hub"
+        )
+    assert Tag.objects.get(name="hub").usage_count == 3
+
+
+def test_all_field_errors_are_reported_together_and_nothing_is_saved() -> None:
+    with pytest.raises(ValidationError) as error:
+        services.question_ask(author=UserFactory(), title="short", body="tiny", tags="a b c d e f")
+    assert set(error.value.message_dict) == {"title", "body", "tags"}
+    assert not Post.objects.exists()
+    assert not Tag.objects.exists()
+
+
+def test_anonymous_visitors_cannot_ask() -> None:
+    with pytest.raises(PermissionDenied, match="log in"):
+        services.question_ask(
+            author=AnonymousUser(), title="A valid question title", body=BODY, tags="hub"
+        )
+
+
+def test_script_in_the_body_is_stored_as_source_but_never_rendered() -> None:
+    question = services.question_ask(
+        author=UserFactory(),
+        title="<script>alert(1)</script> in my title",
+        body=BODY + "<script>alert(1)</script><img src=x onerror=alert(1)>",
+        tags="hub",
+    )
+    assert "<script" not in question.body_html and "onerror" not in question.body_html
+    assert "<script>" in question.body_source
