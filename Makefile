@@ -26,6 +26,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
+	scripts/ensure-chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

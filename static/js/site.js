@@ -6,7 +6,8 @@
   function post(form, extra) {
     var data = new FormData(form);
     if (extra) data.append(extra.name, extra.value);
-    return fetch(form.action, {
+    // getAttribute: a field named "action" would shadow form.action.
+    return fetch(form.getAttribute("action"), {
       method: "POST",
       body: data,
       credentials: "same-origin",
@@ -25,9 +26,13 @@
       box = document.createElement("p");
       box.className = "inline-error errorlist";
       box.setAttribute("role", "alert");
-      near.appendChild(box);
+      near.prepend(box);
     }
     box.textContent = message;
+  }
+
+  function postMain(form) {
+    return form.closest(".post").querySelector(".post-main");
   }
 
   function clearError(near) {
@@ -37,7 +42,7 @@
 
   function onVote(form, button) {
     post(form, { name: button.name, value: button.value }).then(function (result) {
-      clearError(form.closest(".post-side"));
+      clearError(postMain(form));
       form.querySelector(".score").textContent = result.score;
       var up = form.querySelector(".vote-up"), down = form.querySelector(".vote-down");
       up.classList.toggle("on", result.vote === 1);
@@ -46,7 +51,7 @@
       down.setAttribute("aria-pressed", String(result.vote === -1));
       up.value = result.vote === 1 ? "0" : "1";
       down.value = result.vote === -1 ? "0" : "-1";
-    }).catch(function (error) { showError(form.closest(".post-side"), error.message); });
+    }).catch(function (error) { showError(postMain(form), error.message); });
   }
 
   function onAccept(form) {
@@ -61,7 +66,7 @@
         button.title = accepted ? "Unaccept this answer" : "Accept this answer";
         other.querySelector("input[name=action]").value = accepted ? "unaccept" : "accept";
       });
-    }).catch(function (error) { showError(form.closest(".post-side"), error.message); });
+    }).catch(function (error) { showError(postMain(form), error.message); });
   }
 
   function onComment(form) {
@@ -107,7 +112,7 @@
     if (label) label.htmlFor = textarea.id;
     form.querySelector("button[type=submit]").textContent = "Reply";
     var wrapper = document.createElement("li");
-    wrapper.className = "reply-form comment";
+    wrapper.className = "reply-form";
     wrapper.dataset.level = String(Number(item.dataset.level) + 1);
     wrapper.appendChild(form);
     item.after(wrapper);
