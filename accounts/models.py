@@ -1,8 +1,9 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from entraide.links import link
 
 
 class Language(models.TextChoices):
@@ -35,7 +36,8 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "accounts:user_detail",
-            kwargs={"pk": self.pk, "slug": slugify(self.public_name) or "user"},
-        )
+        return link("accounts:user_detail", pk=self.pk, slug=self.slug)
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.public_name) or "user"

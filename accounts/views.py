@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 
 from qa import selectors as qa_selectors
 from qa.models import PostType
@@ -39,7 +38,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 def user_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     member = get_object_or_404(User, pk=pk, is_active=True)
-    if slug != (slugify(member.public_name) or "user"):
+    if slug != member.slug:
         return redirect(member, permanent=True)
     context = {
         "member": member,

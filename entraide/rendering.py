@@ -105,6 +105,13 @@ def render_inline_markdown(source: str) -> str:
     return cleaned.strip()
 
 
+def excerpt(text: str, length: int = 200) -> str:
+    """The first ``length`` characters, cut at a word, with an ellipsis."""
+    if len(text) <= length:
+        return text
+    return text[: length - 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
 def plain_text(html: str) -> str:
     """Strip every tag: used for excerpts and meta descriptions."""
     return " ".join(html_lib.unescape(nh3.clean(html, tags=set())).split())

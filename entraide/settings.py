@@ -182,7 +182,29 @@ QA = {
     # Levels below a top-level comment: 0 is top level, so 3 allows replies
     # to replies to replies, which keeps threads readable on a phone.
     "COMMENT_MAX_DEPTH": 3,
-    "QUESTIONS_PER_PAGE": 30,
+    "QUESTIONS_PER_PAGE": 15,
+}
+
+# Reputation rules (Stack Exchange's defaults). PRIVILEGE_PRESET picks the
+# thresholds: "standard", or "beta" for a small or new community.
+REPUTATION = {
+    "QUESTION_UPVOTE": 10,
+    "ANSWER_UPVOTE": 10,
+    "POST_DOWNVOTED": -2,
+    "ANSWER_DOWNVOTE_COST": -1,
+    "ANSWER_ACCEPTED": 15,
+    "ACCEPTER": 2,
+    "EDIT_APPROVED": 2,
+    "EDIT_APPROVED_MAX_TOTAL": 1000,
+    "SPAM_PENALTY": -100,
+    "DAILY_CAP": 200,
+    "DAILY_VOTE_LIMIT": 40,
+    "BOUNTY_MIN": 50,
+    "BOUNTY_MAX": 500,
+    "BOUNTY_DAYS": 7,
+    "SERIAL_VOTES_THRESHOLD": 10,
+    "SERIAL_VOTES_WINDOW_HOURS": 24,
+    "PRIVILEGE_PRESET": os.environ.get("PRIVILEGE_PRESET", "standard"),
 }
 
 LOGGING = {

@@ -9,10 +9,11 @@ the services in ``qa.services``.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from mptt.models import MPTTModel, TreeForeignKey
+
+from entraide.links import link
 
 
 class Category(MPTTModel):
@@ -35,7 +36,7 @@ class Category(MPTTModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("qa:category_detail", kwargs={"slug": self.slug})
+        return link("qa:category_detail", slug=self.slug)
 
 
 class Tag(models.Model):
@@ -55,7 +56,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("qa:tag_detail", kwargs={"name": self.name})
+        return link("qa:tag_detail", name=self.name)
 
 
 class PostType(models.TextChoices):
@@ -75,7 +76,6 @@ class PostQuerySet(models.QuerySet["Post"]):
 
 
 _QUESTION = Q(post_type=PostType.QUESTION)
-_LISTED = Q(post_type=PostType.QUESTION, deleted_at__isnull=True)
 
 
 class Post(models.Model):
@@ -92,8 +92,11 @@ class Post(models.Model):
     body_source = models.TextField()
     body_html = models.TextField()
     # Plain-text opening of the body for lists and link previews.
-    excerpt = models.CharField(max_length=300, blank=True)
+    excerpt = models.CharField(max_length=200, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
+    # The tag names, space-separated, as in the Stack Exchange schema: lists
+    # and threads show tags without a join; ``tags`` serves filtering.
+    tag_names = models.CharField(max_length=200, blank=True)
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
     )
@@ -144,12 +147,23 @@ class Post(models.Model):
             ),
         ]
         indexes = [
-            # One partial index per list sort, so each page is an index walk.
-            models.Index(fields=["-last_activity_at"], condition=_LISTED, name="q_active_idx"),
-            models.Index(fields=["-created_at"], condition=_LISTED, name="q_newest_idx"),
-            models.Index(fields=["-score", "-created_at"], condition=_LISTED, name="q_votes_idx"),
+            # One index per list sort, led by the list's filter columns. Not
+            # partial indexes: SQLite cannot match a partial index's condition
+            # against the bound parameters Django sends, and would read rows.
             models.Index(
-                fields=["category", "-last_activity_at"], condition=_LISTED, name="q_category_idx"
+                fields=["post_type", "deleted_at", "last_activity_at"], name="q_active_idx"
+            ),
+            models.Index(fields=["post_type", "deleted_at", "created_at"], name="q_newest_idx"),
+            models.Index(
+                fields=["post_type", "deleted_at", "score", "created_at"], name="q_votes_idx"
+            ),
+            models.Index(
+                fields=["post_type", "deleted_at", "answer_count", "created_at"],
+                name="q_unanswered_idx",
+            ),
+            models.Index(
+                fields=["category", "post_type", "deleted_at", "last_activity_at"],
+                name="q_category_idx",
             ),
             models.Index(fields=["parent", "-score"], name="answer_parent_score_idx"),
             models.Index(fields=["author", "post_type", "-created_at"], name="post_author_idx"),
@@ -160,8 +174,8 @@ class Post(models.Model):
 
     def get_absolute_url(self) -> str:
         if self.is_question:
-            return reverse("qa:question_detail", kwargs={"pk": self.pk, "slug": self.slug})
-        return reverse("qa:answer_link", kwargs={"pk": self.pk})
+            return link("qa:question_detail", pk=self.pk, slug=self.slug)
+        return link("qa:answer_link", pk=self.pk)
 
     @property
     def is_question(self) -> bool:
@@ -170,6 +184,10 @@ class Post(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def tag_list(self) -> list[str]:
+        return self.tag_names.split()
 
     @property
     def question_id(self) -> int:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entraide.errors import ApplicationError
-from entraide.rendering import plain_text, render_inline_markdown, render_markdown
+from entraide.rendering import excerpt, plain_text, render_inline_markdown, render_markdown
 
 from . import permissions, validators
 from .models import Category, Comment, Post, PostType, Tag, Vote
@@ -50,7 +50,7 @@ def _lock_post(post_id: int) -> Post:
 def _rendered(body: str) -> dict[str, str]:
     """The stored columns rendered from a post's Markdown body."""
     html = render_markdown(body)
-    return {"body_source": body, "body_html": html, "excerpt": plain_text(html)[:300]}
+    return {"body_source": body, "body_html": html, "excerpt": excerpt(plain_text(html))}
 
 
 def _tags_for(names: list[str]) -> list[Tag]:
@@ -89,6 +89,7 @@ def question_ask(
         slug=Post.slug_for(data["title"]),
         **_rendered(data["body"]),
         category=category,
+        tag_names=" ".join(data["tags"]),
         created_at=now,
         last_activity_at=now,
     )
@@ -278,7 +279,8 @@ def post_edit(
         post.title = data["title"]
         post.slug = Post.slug_for(data["title"])
         post.category = category
-        update_fields += ["title", "slug", "category"]
+        post.tag_names = " ".join(data["tags"])
+        update_fields += ["title", "slug", "category", "tag_names"]
         old = set(post.tags.values_list("name", flat=True))
         new = set(data["tags"])
         post.tags.set(_tags_for(data["tags"]))

@@ -107,8 +107,8 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "heading": category.name,
             "category": category,
-            "category_path": category.get_ancestors(include_self=True),
-            "subcategories": category.get_children(),
+            "category_path": selectors.category_path(category.pk),
+            "subcategories": [c for c in selectors.category_tree() if c.parent_id == category.pk],
         },
         category=category,
     )

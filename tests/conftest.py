@@ -13,3 +13,11 @@ def postgres_only() -> None:
 def _fast_password_hashing(settings) -> None:
     # Hashing strength is Django's concern, not ours; PBKDF2 would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # Cached reads (the category tree) must not leak from one test to the next.
+    from django.core.cache import cache
+
+    cache.clear()

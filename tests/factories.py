@@ -54,10 +54,13 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     def tags(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
         if not create:
             return
-        for name in extracted or ["router"]:
+        names = extracted or ["router"]
+        for name in names:
             tag = TagFactory(name=name)
             self.tags.add(tag)
             Tag.objects.filter(pk=tag.pk).update(usage_count=F("usage_count") + 1)
+        self.tag_names = " ".join(names)
+        Post.objects.filter(pk=self.pk).update(tag_names=self.tag_names)
 
 
 class AnswerFactory(factory.django.DjangoModelFactory):

@@ -1,11 +1,62 @@
+from datetime import datetime
 from typing import Any
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from entraide.links import link
 from qa import permissions
 from qa.models import Post
 
 register = template.Library()
+
+
+@register.simple_tag(name="link")
+def link_tag(viewname: str, **kwargs: Any) -> str:
+    """``{% url %}`` for the links repeated on every post (see entraide.links)."""
+    return link(viewname, **kwargs)
+
+
+@register.filter
+def ago(value: datetime | None) -> str:
+    """ "3 min ago", "2 days ago", then the date: a cheap ``naturaltime``."""
+    if value is None:
+        return ""
+    seconds = int((timezone.now() - value).total_seconds())
+    if seconds < 60:
+        return _("just now")
+    if seconds < 3600:
+        minutes = seconds // 60
+        return ngettext("%(n)d min ago", "%(n)d mins ago", minutes) % {"n": minutes}
+    if seconds < 86400:
+        hours = seconds // 3600
+        return ngettext("%(n)d hour ago", "%(n)d hours ago", hours) % {"n": hours}
+    if seconds < 86400 * 30:
+        days = seconds // 86400
+        return ngettext("%(n)d day ago", "%(n)d days ago", days) % {"n": days}
+    return date_format(value, "DATE_FORMAT")
+
+
+@register.filter
+def time_ago(value: datetime | None) -> str:
+    """``<time datetime="…">3 min ago</time>``; ISO dates without the cost of ``|date``."""
+    if value is None:
+        return ""
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), ago(value))
+
+
+@register.filter
+def compact(number: int) -> str:
+    """1234 as "1.2k", as question lists show counts."""
+    if abs(number) < 1000:
+        return str(number)
+    if abs(number) < 1_000_000:
+        return f"{number / 1000:.1f}k".replace(".0k", "k")
+    return f"{number / 1_000_000:.1f}m".replace(".0m", "m")
 
 
 @register.filter

@@ -87,7 +87,8 @@ def test_sign_up_ask_answer_comment_vote_accept_edit_delete(page, live_server) -
     screenshot(page, "question-page")
 
     post = Post.objects.get(post_type="answer")
-    assert post.score == 1 and post.parent.accepted_answer_id == post.pk
+    assert post.score == 1 and post.parent is not None
+    assert post.parent.accepted_answer_id == post.pk
     assert Comment.objects.get(level=1).parent.body_source == "Which payment method did you use?"
 
     # Voting on one's own post shows the reason inline.
