@@ -19,6 +19,8 @@ class User(AbstractUser):
     # Cached total of the reputation ledger (issue: reputation); moved with
     # F() expressions only.
     reputation = models.IntegerField(default=1)
+    # A champion named by staff: holds the senior role's tools whatever the reputation.
+    is_super_user = models.BooleanField(default=False)
     preferred_language = models.CharField(
         max_length=8, choices=Language.choices, default=Language.ENGLISH
     )

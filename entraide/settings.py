@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "reversion",
     "accounts",
     "qa",
+    "reputation",
 ]
 
 MIDDLEWARE = [
@@ -187,7 +188,7 @@ QA = {
 
 # Reputation rules (Stack Exchange's defaults). PRIVILEGE_PRESET picks the
 # thresholds: "standard", or "beta" for a small or new community.
-REPUTATION = {
+REPUTATION: dict[str, Any] = {
     "QUESTION_UPVOTE": 10,
     "ANSWER_UPVOTE": 10,
     "POST_DOWNVOTED": -2,

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from reputation.models import ReputationEvent
+from reputation.services import reputation_import, vote_key
 
 from . import services
 from .models import Category, Comment, Post, Tag, Vote
@@ -93,8 +95,8 @@ USERS: tuple[DemoUser, ...] = (
     DemoUser("chloe", "Chloé Dumas", "fr", 612, 190),
     DemoUser("emma", "Emma Kowalski", "en", 187, 120),
     DemoUser("farid", "Farid Benali", "fr", 74, 75),
-    DemoUser("grace", "Grace Liu", "en", 41, 66),
-    DemoUser("hugo", "Hugo Martins", "en", 1, 25),
+    DemoUser("grace", "Grace Liu", "en", 58, 66),
+    DemoUser("hugo", "Hugo Martins", "en", 23, 25),
 )
 
 CATEGORIES: tuple[DemoCategory, ...] = (
@@ -1682,6 +1684,9 @@ class _Loader:
             self.add_user(user)
         for category in CATEGORIES:
             self.add_category(category, parent=None)
+        # The site's staff set up the tags, as creating tags is a privilege.
+        for name in sorted({name for question in QUESTIONS for name in question.tags}):
+            Tag.objects.get_or_create(name=name)
         for question in QUESTIONS:
             self.add_question(question)
         self.date_tags()
@@ -1695,7 +1700,6 @@ class _Loader:
 
     def add_user(self, spec: DemoUser) -> None:
         joined = self.now - timedelta(days=spec.joined_days_ago)
-        # Reputation is set directly until the reputation ledger exists.
         user = User.objects.create(
             username=spec.username,
             email=f"{spec.username}@demo.lumio.example",
@@ -1705,7 +1709,12 @@ class _Loader:
             preferred_language=spec.language,
             date_joined=joined,
         )
-        User.objects.filter(pk=user.pk).update(reputation=spec.reputation)
+        # Their past, as one ledger entry dated when they joined; votes and
+        # acceptances below add what the demo threads earn them.
+        event = reputation_import(user_id=user.pk, reputation=spec.reputation, key="demo")
+        if event is not None:
+            ReputationEvent.objects.filter(pk=event.pk).update(created_at=joined)
+        user.refresh_from_db(fields=["reputation"])
         self.users[spec.username] = user
         self.joined[spec.username] = joined
 
@@ -1789,8 +1798,10 @@ class _Loader:
             services.vote_cast(voter=voter, post=post, value=value)
             self.votes += 1
             # Votes trickle in over the following hours, never before the voter joined.
-            cast_at = max(after, self.joined[name]) + timedelta(hours=2 + 5 * index)
-            Vote.objects.filter(user=voter, post=post).update(created_at=self.at(cast_at))
+            cast_at = self.at(max(after, self.joined[name]) + timedelta(hours=2 + 5 * index))
+            vote = Vote.objects.get(user=voter, post=post)
+            Vote.objects.filter(pk=vote.pk).update(created_at=cast_at)
+            ReputationEvent.objects.filter(key=vote_key(vote.pk)).update(created_at=cast_at)
 
     def date_tags(self) -> None:
         for name, first_used in self.tag_dates.items():

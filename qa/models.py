@@ -103,6 +103,11 @@ class Post(models.Model):
     accepted_answer = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="accepted_for"
     )
+    # When the current answer was accepted; identifies the acceptance in the
+    # reputation ledger and measures time to an accepted answer.
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    # Community-wiki posts can be edited by many and earn their authors nothing.
+    is_community_wiki = models.BooleanField(default=False)
 
     score = models.IntegerField(default=0)
     answer_count = models.IntegerField(default=0)

@@ -12,6 +12,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from reputation.privileges import Privilege, check
+
 from .models import Post
 
 
@@ -46,6 +48,11 @@ def _live(post: Post) -> Decision:
     return ALLOWED
 
 
+def _privilege(user: Any, privilege: Privilege) -> Decision:
+    result = check(user, privilege)
+    return ALLOWED if result else Decision(False, result.reason)
+
+
 def can_ask_question(user: Any) -> Decision:
     return _member(user)
 
@@ -54,15 +61,27 @@ def can_answer_question(user: Any, question: Post) -> Decision:
     return _member(user) and _live(question)
 
 
-def can_comment_post(user: Any, post: Post) -> Decision:
-    return _member(user) and _live(post)
+def can_comment_post(user: Any, post: Post, *, question_author_id: int | None = None) -> Decision:
+    """Anyone may comment on their own posts and on answers to their own
+    question; elsewhere commenting is a privilege."""
+    decision = _member(user) and _live(post)
+    if not decision or user.pk in (post.author_id, question_author_id):
+        return decision
+    return _privilege(user, Privilege.COMMENT_EVERYWHERE)
 
 
-def can_vote_post(user: Any, post: Post) -> Decision:
+def can_vote_post(user: Any, post: Post, value: int = 1) -> Decision:
+    """Voting up, down, or retracting (``value`` 0, always allowed once voted)."""
     decision = _member(user) and _live(post)
     if decision and post.author_id == user.pk:
         return Decision(False, _("You cannot vote on your own post."))
+    if decision and value:
+        return _privilege(user, Privilege.VOTE_UP if value > 0 else Privilege.VOTE_DOWN)
     return decision
+
+
+def can_create_tags(user: Any) -> Decision:
+    return _privilege(user, Privilege.CREATE_TAGS)
 
 
 def can_accept_answer(user: Any, question: Post) -> Decision:
@@ -73,10 +92,13 @@ def can_accept_answer(user: Any, question: Post) -> Decision:
 
 
 def can_edit_post(user: Any, post: Post) -> Decision:
+    """Authors and staff edit; so do members with "edit any post", and on
+    community-wiki posts members with "edit community wiki"."""
     decision = _member(user) and _live(post)
-    if decision and not (post.author_id == user.pk or user.is_staff):
-        return Decision(False, _("You can only edit your own posts."))
-    return decision
+    if not decision or post.author_id == user.pk or user.is_staff:
+        return decision
+    privilege = Privilege.EDIT_COMMUNITY_WIKI if post.is_community_wiki else Privilege.EDIT_ANY_POST
+    return _privilege(user, privilege)
 
 
 def can_delete_post(user: Any, post: Post) -> Decision:

@@ -137,6 +137,7 @@ class QuestionPage:
 _AUTHOR = ("author__username", "author__display_name", "author__reputation")
 _ANSWER_FIELDS = (
     *("parent_id", "post_type", "body_html", "score", "created_at", "edited_at", "deleted_at"),
+    "is_community_wiki",
     *_AUTHOR,
 )
 _COMMENT_FIELDS = (

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from entraide.errors import ApplicationError
 from entraide.rendering import excerpt, plain_text, render_inline_markdown, render_markdown
+from reputation import services as reputation
 
 from . import permissions, validators
 from .models import Category, Comment, Post, PostType, Tag, Vote
@@ -53,10 +54,22 @@ def _rendered(body: str) -> dict[str, str]:
     return {"body_source": body, "body_html": html, "excerpt": excerpt(plain_text(html))}
 
 
-def _tags_for(names: list[str]) -> list[Tag]:
+def _tags_for(user: Any, names: list[str]) -> list[Tag]:
+    """The tags named, creating new ones if ``user`` may create tags."""
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    new = [name for name in names if name not in existing]
+    if new:
+        decision = permissions.can_create_tags(user)
+        if not decision:
+            raise ValidationError(
+                {
+                    "tags": _("“%(tags)s” would be a new tag. %(reason)s Use existing tags.")
+                    % {"tags": "”, “".join(new), "reason": decision.reason}
+                }
+            )
     # get_or_create survives two askers creating the same new tag at once:
     # the loser's insert hits the unique constraint and it reads the row.
-    return [Tag.objects.get_or_create(name=name)[0] for name in names]
+    return [existing.get(name) or Tag.objects.get_or_create(name=name)[0] for name in names]
 
 
 def _move_tag_counts(names: Iterable[str], delta: int) -> None:
@@ -93,7 +106,7 @@ def question_ask(
         created_at=now,
         last_activity_at=now,
     )
-    question.tags.set(_tags_for(data["tags"]))
+    question.tags.set(_tags_for(author, data["tags"]))
     _move_tag_counts(data["tags"], +1)
     return question
 
@@ -129,7 +142,12 @@ def comment_add(*, author: Any, post: Post, body: str, parent: Comment | None = 
     thread, and two replies computing them at once would corrupt the tree.
     """
     post = _lock_post(post.pk)
-    require(permissions.can_comment_post(author, post))
+    question_author_id = (
+        None
+        if post.is_question
+        else Post.objects.values_list("author_id", flat=True).get(pk=post.question_id)
+    )
+    require(permissions.can_comment_post(author, post, question_author_id=question_author_id))
     data = _clean_fields(body=(validators.clean_comment, body))
     fields = {
         "post": post,
@@ -172,17 +190,25 @@ class VoteResult:
     value: int  # the voter's vote now: +1, -1 or 0 when retracted
 
 
+def _votes_today(voter: Any) -> int:
+    now = timezone.now()
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return Vote.objects.filter(user=voter, created_at__gte=start).count()
+
+
 @transaction.atomic
 def vote_cast(*, voter: Any, post: Post, value: int) -> VoteResult:
     """Vote a post up (+1) or down (-1), change a vote, or retract it (0).
 
     Locks the post row, so concurrent votes on one post queue up and the
-    score always equals the sum of the votes.
+    score always equals the sum of the votes; then the author's and the
+    voter's rows, in id order, for their reputation. A changed vote is a new
+    vote: the old one's reputation is reversed and the new one credited.
     """
     if value not in (1, -1, 0):
         raise ValidationError({"value": _("A vote is up (1), down (-1) or retracted (0).")})
     post = _lock_post(post.pk)
-    require(permissions.can_vote_post(voter, post))
+    require(permissions.can_vote_post(voter, post, value))
     existing = Vote.objects.filter(user=voter, post=post).first()
     current = existing.value if existing else 0
     if value == current:
@@ -192,20 +218,28 @@ def vote_cast(*, voter: Any, post: Post, value: int) -> VoteResult:
             0: _("You have not voted on this post."),
         }[value]
         raise ApplicationError(message, code="already_voted")
-    if existing is None:
+    limit = int(settings.REPUTATION["DAILY_VOTE_LIMIT"])
+    if value and _votes_today(voter) >= limit:
+        raise ApplicationError(
+            _("You have cast your %(limit)d votes for today; you can vote again after 00:00 UTC.")
+            % {"limit": limit},
+            code="vote_limit",
+        )
+    reputation.users_lock([post.author_id, voter.pk])
+    if existing is not None:
+        reputation.reputation_undo_vote(vote_id=existing.pk)
+        existing.delete()
+    if value:
         try:
             with transaction.atomic():
-                Vote.objects.create(user=voter, post=post, value=value)
+                vote = Vote.objects.create(user=voter, post=post, value=value)
         except IntegrityError:
             # Only reachable without a row lock (SQLite ignores FOR UPDATE,
             # but it serialises writers anyway): the constraint holds the line.
             raise ApplicationError(
                 _("You have already voted on this post."), code="already_voted"
             ) from None
-    elif value == 0:
-        existing.delete()
-    else:
-        Vote.objects.filter(pk=existing.pk).update(value=value)
+        reputation.reputation_credit_vote(vote=vote, post=post)
     Post.objects.filter(pk=post.pk).update(score=F("score") + (value - current))
     score = Post.objects.values_list("score", flat=True).get(pk=post.pk)
     return VoteResult(score=score, value=value)
@@ -227,10 +261,19 @@ def answer_accept(*, user: Any, answer: Post) -> Post:
     require(permissions.can_accept_answer(user, question))
     if question.accepted_answer_id == answer.pk:
         raise ApplicationError(_("This answer is already accepted."), code="already_accepted")
+    previous_author = (
+        Post.objects.values_list("author_id", flat=True).get(pk=question.accepted_answer_id)
+        if question.accepted_answer_id
+        else None
+    )
+    reputation.users_lock([answer.author_id, user.pk, previous_author])
+    reputation.reputation_undo_accept(question=question)
+    now = timezone.now()
     Post.objects.filter(pk=question.pk).update(
-        accepted_answer=answer, last_activity_at=timezone.now()
+        accepted_answer=answer, accepted_at=now, last_activity_at=now
     )
     question.refresh_from_db()
+    reputation.reputation_credit_accept(question=question, answer=answer, accepter=user)
     return question
 
 
@@ -244,7 +287,9 @@ def answer_unaccept(*, user: Any, answer: Post) -> Post:
     require(permissions.can_accept_answer(user, question))
     if question.accepted_answer_id != answer.pk:
         raise ApplicationError(_("This answer is not the accepted one."), code="not_accepted")
-    Post.objects.filter(pk=question.pk).update(accepted_answer=None)
+    reputation.users_lock([answer.author_id, user.pk])
+    reputation.reputation_undo_accept(question=question)
+    Post.objects.filter(pk=question.pk).update(accepted_answer=None, accepted_at=None)
     question.refresh_from_db()
     return question
 
@@ -283,7 +328,7 @@ def post_edit(
         update_fields += ["title", "slug", "category", "tag_names"]
         old = set(post.tags.values_list("name", flat=True))
         new = set(data["tags"])
-        post.tags.set(_tags_for(data["tags"]))
+        post.tags.set(_tags_for(editor, data["tags"]))
         _move_tag_counts(new - old, +1)
         _move_tag_counts(old - new, -1)
     else:
@@ -293,10 +338,16 @@ def post_edit(
 
 
 @transaction.atomic
-def post_delete(*, user: Any, post: Post) -> Post:
-    """Soft-delete a post: it leaves lists and counts but stays for its author."""
+def post_delete(*, user: Any, post: Post, as_spam: bool = False) -> Post:
+    """Soft-delete a post: it leaves lists and counts but stays for its author.
+
+    Everything the post earned or cost in reputation is reversed; staff may
+    delete it as spam or abuse, which also costs its author 100.
+    """
     post = _lock_post(post.pk)
     require(permissions.can_delete_post(user, post))
+    if as_spam and not user.is_staff:
+        raise PermissionDenied(_("Only staff can delete a post as spam or abuse."))
     now = timezone.now()
     Post.objects.filter(pk=post.pk).update(deleted_at=now, deleted_by=user)
     if post.is_question:
@@ -305,8 +356,11 @@ def post_delete(*, user: Any, post: Post) -> Post:
         question = _lock_post(post.question_id)
         changes: dict[str, Any] = {"answer_count": F("answer_count") - 1}
         if question.accepted_answer_id == post.pk:
-            changes["accepted_answer"] = None
+            changes |= {"accepted_answer": None, "accepted_at": None}
         Post.objects.filter(pk=question.pk).update(**changes)
+    reputation.reputation_reverse_post(post=post)
+    if as_spam:
+        reputation.reputation_penalise_spam(post=post, moderator=user)
     post.refresh_from_db()
     return post
 

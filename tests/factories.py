@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from entraide.rendering import render_markdown
 from qa.models import Category, Comment, Post, PostType, Tag
+from reputation.models import Reason, ReputationEvent
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -19,6 +20,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     display_name = factory.Sequence(lambda n: f"Member {n}")
     password = factory.django.Password("correct horse battery staple")
+    # Enough to vote up and down and comment anywhere, like a regular member;
+    # pass reputation=1 for a newcomer.
+    reputation = 200
+
+    @factory.post_generation
+    def ledger(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """Back the starting reputation with a ledger row, as an import would."""
+        if create and self.reputation > 1:
+            ReputationEvent.objects.create(
+                user=self, amount=self.reputation - 1, reason=Reason.IMPORTED, key="factory"
+            )
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

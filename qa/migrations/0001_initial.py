@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,141 +16,319 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('lft', models.PositiveIntegerField(editable=False)),
-                ('rght', models.PositiveIntegerField(editable=False)),
-                ('tree_id', models.PositiveIntegerField(db_index=True, editable=False)),
-                ('level', models.PositiveIntegerField(editable=False)),
-                ('parent', mptt.fields.TreeForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='qa.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("description", models.TextField(blank=True)),
+                ("lft", models.PositiveIntegerField(editable=False)),
+                ("rght", models.PositiveIntegerField(editable=False)),
+                ("tree_id", models.PositiveIntegerField(db_index=True, editable=False)),
+                ("level", models.PositiveIntegerField(editable=False)),
+                (
+                    "parent",
+                    mptt.fields.TreeForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="qa.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'categories',
+                "verbose_name_plural": "categories",
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=35, unique=True)),
-                ('excerpt', models.TextField(blank=True)),
-                ('usage_count', models.IntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=35, unique=True)),
+                ("excerpt", models.TextField(blank=True)),
+                ("usage_count", models.IntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'indexes': [models.Index(fields=['-usage_count', 'name'], name='tag_popular_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('usage_count__gte', 0)), name='tag_usage_count_gte_0')],
+                "indexes": [models.Index(fields=["-usage_count", "name"], name="tag_popular_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("usage_count__gte", 0)), name="tag_usage_count_gte_0"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('post_type', models.CharField(choices=[('question', 'Question'), ('answer', 'Answer')], max_length=10)),
-                ('title', models.CharField(blank=True, max_length=150)),
-                ('slug', models.SlugField(blank=True, max_length=80)),
-                ('body_source', models.TextField()),
-                ('body_html', models.TextField()),
-                ('excerpt', models.CharField(blank=True, max_length=200)),
-                ('tag_names', models.CharField(blank=True, max_length=200)),
-                ('score', models.IntegerField(default=0)),
-                ('answer_count', models.IntegerField(default=0)),
-                ('comment_count', models.IntegerField(default=0)),
-                ('view_count', models.IntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('edited_at', models.DateTimeField(blank=True, null=True)),
-                ('last_activity_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_answer', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='accepted_for', to='qa.post')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to=settings.AUTH_USER_MODEL)),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='questions', to='qa.category')),
-                ('deleted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('last_editor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='qa.post')),
-                ('tags', models.ManyToManyField(blank=True, related_name='questions', to='qa.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "post_type",
+                    models.CharField(
+                        choices=[("question", "Question"), ("answer", "Answer")], max_length=10
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=150)),
+                ("slug", models.SlugField(blank=True, max_length=80)),
+                ("body_source", models.TextField()),
+                ("body_html", models.TextField()),
+                ("excerpt", models.CharField(blank=True, max_length=200)),
+                ("tag_names", models.CharField(blank=True, max_length=200)),
+                ("score", models.IntegerField(default=0)),
+                ("answer_count", models.IntegerField(default=0)),
+                ("comment_count", models.IntegerField(default=0)),
+                ("view_count", models.IntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("edited_at", models.DateTimeField(blank=True, null=True)),
+                ("last_activity_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "accepted_answer",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="accepted_for",
+                        to="qa.post",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="questions",
+                        to="qa.category",
+                    ),
+                ),
+                (
+                    "deleted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "last_editor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="qa.post",
+                    ),
+                ),
+                ("tags", models.ManyToManyField(blank=True, related_name="questions", to="qa.tag")),
             ],
         ),
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.SmallIntegerField(choices=[(1, 'Up'), (-1, 'Down')])),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='qa.post')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.SmallIntegerField(choices=[(1, "Up"), (-1, "Down")])),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="qa.post",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body_source', models.TextField()),
-                ('body_html', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('lft', models.PositiveIntegerField(editable=False)),
-                ('rght', models.PositiveIntegerField(editable=False)),
-                ('tree_id', models.PositiveIntegerField(db_index=True, editable=False)),
-                ('level', models.PositiveIntegerField(editable=False)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='comments', to=settings.AUTH_USER_MODEL)),
-                ('parent', mptt.fields.TreeForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='qa.comment')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='qa.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body_source", models.TextField()),
+                ("body_html", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("lft", models.PositiveIntegerField(editable=False)),
+                ("rght", models.PositiveIntegerField(editable=False)),
+                ("tree_id", models.PositiveIntegerField(db_index=True, editable=False)),
+                ("level", models.PositiveIntegerField(editable=False)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="comments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    mptt.fields.TreeForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="qa.comment",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="qa.post",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['post', 'tree_id', 'lft'], name='comment_thread_idx'), models.Index(fields=['tree_id', 'lft'], name='qa_comment_tree_id_lft_idx')],
-                'constraints': [models.UniqueConstraint(fields=('tree_id', 'lft'), name='comment_tree_position_unique')],
+                "indexes": [
+                    models.Index(fields=["post", "tree_id", "lft"], name="comment_thread_idx"),
+                    models.Index(fields=["tree_id", "lft"], name="qa_comment_tree_id_lft_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("tree_id", "lft"), name="comment_tree_position_unique"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['post_type', 'deleted_at', 'last_activity_at'], name='q_active_idx'),
+            model_name="post",
+            index=models.Index(
+                fields=["post_type", "deleted_at", "last_activity_at"], name="q_active_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['post_type', 'deleted_at', 'created_at'], name='q_newest_idx'),
+            model_name="post",
+            index=models.Index(
+                fields=["post_type", "deleted_at", "created_at"], name="q_newest_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['post_type', 'deleted_at', 'score', 'created_at'], name='q_votes_idx'),
+            model_name="post",
+            index=models.Index(
+                fields=["post_type", "deleted_at", "score", "created_at"], name="q_votes_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['post_type', 'deleted_at', 'answer_count', 'created_at'], name='q_unanswered_idx'),
+            model_name="post",
+            index=models.Index(
+                fields=["post_type", "deleted_at", "answer_count", "created_at"],
+                name="q_unanswered_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['category', 'post_type', 'deleted_at', 'last_activity_at'], name='q_category_idx'),
+            model_name="post",
+            index=models.Index(
+                fields=["category", "post_type", "deleted_at", "last_activity_at"],
+                name="q_category_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['parent', '-score'], name='answer_parent_score_idx'),
+            model_name="post",
+            index=models.Index(fields=["parent", "-score"], name="answer_parent_score_idx"),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['author', 'post_type', '-created_at'], name='post_author_idx'),
+            model_name="post",
+            index=models.Index(
+                fields=["author", "post_type", "-created_at"], name="post_author_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('post_type', 'question'), ('parent__isnull', True), models.Q(('title', ''), _negated=True)), models.Q(('post_type', 'answer'), ('parent__isnull', False), ('title', '')), _connector='OR'), name='post_question_or_answer_shape'),
+            model_name="post",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("post_type", "question"),
+                        ("parent__isnull", True),
+                        models.Q(("title", ""), _negated=True),
+                    ),
+                    models.Q(("post_type", "answer"), ("parent__isnull", False), ("title", "")),
+                    _connector="OR",
+                ),
+                name="post_question_or_answer_shape",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(('post_type', 'question'), ('accepted_answer__isnull', True), _connector='OR'), name='post_only_questions_accept'),
+            model_name="post",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("post_type", "question"), ("accepted_answer__isnull", True), _connector="OR"
+                ),
+                name="post_only_questions_accept",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(('answer_count__gte', 0), ('comment_count__gte', 0), ('view_count__gte', 0)), name='post_counters_gte_0'),
+            model_name="post",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("answer_count__gte", 0), ("comment_count__gte", 0), ("view_count__gte", 0)
+                ),
+                name="post_counters_gte_0",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.UniqueConstraint(fields=('user', 'post'), name='one_vote_per_user_per_post'),
+            model_name="vote",
+            constraint=models.UniqueConstraint(
+                fields=("user", "post"), name="one_vote_per_user_per_post"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.CheckConstraint(condition=models.Q(('value__in', [1, -1])), name='vote_value_up_or_down'),
+            model_name="vote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__in", [1, -1])), name="vote_value_up_or_down"
+            ),
         ),
     ]

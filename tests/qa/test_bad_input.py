@@ -5,7 +5,7 @@ import json
 import pytest
 
 from qa.models import Comment, Post, Vote
-from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+from tests.factories import AnswerFactory, QuestionFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +15,7 @@ BODY = "The app crashes when I open the schedule screen on Android 14."
 
 @pytest.fixture
 def member(client):
+    TagFactory(name="app")  # asking with existing tags needs no privilege
     user = UserFactory()
     client.force_login(user)
     return user

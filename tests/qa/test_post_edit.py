@@ -11,7 +11,7 @@ BODY = "Updated: the hub blinks orange three times after the firmware update."
 
 
 def test_author_edits_title_body_tags_and_category() -> None:
-    question = QuestionFactory(tags=["router", "wifi"])
+    question = QuestionFactory(tags=["router", "wifi"], author=UserFactory(reputation=1500))
     category = CategoryFactory()
     edited = services.post_edit(
         editor=question.author,
@@ -36,10 +36,20 @@ def test_editing_an_answer_bumps_its_question() -> None:
     assert answer.parent.last_activity_at > before
 
 
-def test_others_cannot_edit_someone_elses_post() -> None:
+def test_others_need_the_edit_any_post_privilege() -> None:
     answer = AnswerFactory()
-    with pytest.raises(PermissionDenied, match="your own posts"):
-        services.post_edit(editor=UserFactory(), post=answer, body=BODY)
+    with pytest.raises(PermissionDenied, match="“edit any post” privilege"):
+        services.post_edit(editor=UserFactory(reputation=1999), post=answer, body=BODY)
+    services.post_edit(editor=UserFactory(reputation=2000), post=answer, body=BODY)
+    answer.refresh_from_db()
+    assert answer.body_source == BODY
+
+
+def test_community_wiki_posts_need_only_the_edit_community_wiki_privilege() -> None:
+    answer = AnswerFactory(is_community_wiki=True)
+    with pytest.raises(PermissionDenied, match="“edit community wiki” privilege"):
+        services.post_edit(editor=UserFactory(reputation=99), post=answer, body=BODY)
+    services.post_edit(editor=UserFactory(reputation=100), post=answer, body=BODY)
 
 
 def test_staff_can_edit_any_post() -> None:

@@ -1,0 +1,138 @@
+"""The reputation ledger, badges and their awards.
+
+The ledger is append-only: a change of reputation is a row, and undoing it is
+another row that points at the one it reverses. ``User.reputation`` caches
+``1 + sum(amount)`` and moves in the same transaction as the row.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Reason(models.TextChoices):
+    QUESTION_UPVOTED = "question_upvoted", "Question voted up"
+    ANSWER_UPVOTED = "answer_upvoted", "Answer voted up"
+    POST_DOWNVOTED = "post_downvoted", "Post voted down"
+    DOWNVOTE_CAST = "downvote_cast", "Voted an answer down"
+    ANSWER_ACCEPTED = "answer_accepted", "Answer accepted"
+    ACCEPTED_AN_ANSWER = "accepted_an_answer", "Accepted an answer"
+    EDIT_APPROVED = "edit_approved", "Suggested edit approved"
+    BOUNTY_OFFERED = "bounty_offered", "Bounty offered"
+    BOUNTY_AWARDED = "bounty_awarded", "Bounty awarded"
+    SPAM_PENALTY = "spam_penalty", "Post deleted as spam or abusive"
+    IMPORTED = "imported", "Imported reputation"
+    # Reversals: the row points at the credit it undoes.
+    UNDONE = "undone", "Undone (vote retracted or changed, answer unaccepted)"
+    POST_DELETED = "post_deleted", "Post deleted"
+    SERIAL_VOTING = "serial_voting", "Serial voting reversed"
+
+
+REVERSAL_REASONS = {Reason.UNDONE, Reason.POST_DELETED, Reason.SERIAL_VOTING}
+
+
+class ReputationEvent(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reputation_events"
+    )
+    # What the user actually gained or lost, after the daily cap and the
+    # floor of 1; reversing a row gives back exactly this.
+    amount = models.IntegerField()
+    reason = models.CharField(max_length=24, choices=Reason.choices)
+    # Identifies the occurrence that caused the credit ("vote:42",
+    # "accept:7:1700000000.123456"); one credit per (user, key, reason).
+    key = models.CharField(max_length=100)
+    post = models.ForeignKey(
+        "qa.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key", "reason"],
+                condition=Q(reverses__isnull=True),
+                name="one_ledger_row_per_event",
+            ),
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True)
+                | Q(reason__in=["undone", "post_deleted", "serial_voting"]),
+                name="reversal_rows_have_a_reversal_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="rep_user_time_idx"),
+            models.Index(fields=["key"], name="rep_key_idx"),
+            models.Index(fields=["post"], name="rep_post_idx"),
+            models.Index(fields=["created_at", "user"], name="rep_time_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.amount:+d} {self.reason}"
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+
+class BadgeTier(models.TextChoices):
+    BRONZE = "bronze", "Bronze"
+    SILVER = "silver", "Silver"
+    GOLD = "gold", "Gold"
+
+
+class Badge(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=60)
+    tier = models.CharField(max_length=6, choices=BadgeTier.choices)
+    description = models.CharField(max_length=200)
+    # Earned once per post (Nice Answer) or per tag (tag badges) rather than once.
+    is_per_post = models.BooleanField(default=False)
+    tag = models.ForeignKey(
+        "qa.Tag", null=True, blank=True, on_delete=models.CASCADE, related_name="badges"
+    )
+    award_count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(award_count__gte=0), name="badge_award_count_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BadgeAward(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badge_awards"
+    )
+    badge = models.ForeignKey(Badge, on_delete=models.CASCADE, related_name="awards")
+    post = models.ForeignKey(
+        "qa.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # "" for once-only badges, the post id for per-post badges: a unique key
+    # makes awarding idempotent even when two requests race.
+    key = models.CharField(max_length=40, blank=True)
+    awarded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "badge", "key"], name="one_award_per_badge_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["badge", "-awarded_at"], name="award_badge_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.badge} for {self.user_id}"

@@ -1,0 +1,254 @@
+"""Reputation: credits and reversals on the append-only ledger.
+
+Every function runs inside the caller's transaction (the Q&A services call
+them), writes ledger rows protected by unique constraints and moves the cached
+``User.reputation`` with ``F()`` in the same transaction. The rows record what
+the user actually gained or lost after the daily cap and the floor of 1, so a
+reversal gives back exactly that.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, time
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet, Sum
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import Reason, ReputationEvent
+
+# Votes and approved edits count towards the daily cap; acceptance and
+# bounties do not (Stack Exchange's rule).
+CAPPED_REASONS = (Reason.QUESTION_UPVOTED, Reason.ANSWER_UPVOTED, Reason.EDIT_APPROVED)
+
+
+def _rule(name: str) -> int:
+    return int(settings.REPUTATION[name])
+
+
+def users_lock(user_ids: Iterable[int | None]) -> None:
+    """Lock the users' rows in id order, so two transactions that credit the
+    same people never wait on each other in opposite orders (no deadlock)."""
+    ids = sorted({pk for pk in user_ids if pk is not None})
+    if ids:
+        list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+
+
+def _day_start(now: datetime) -> datetime:
+    return datetime.combine(now.date(), time.min, tzinfo=now.tzinfo)
+
+
+def _capped_today(user_id: int, now: datetime) -> int:
+    total = ReputationEvent.objects.filter(
+        user_id=user_id,
+        reason__in=CAPPED_REASONS,
+        reverses__isnull=True,
+        created_at__gte=_day_start(now),
+    ).aggregate(total=Sum("amount"))["total"]
+    return int(total or 0)
+
+
+def _floored(user_id: int, amount: int) -> int:
+    """The part of ``amount`` that keeps reputation at 1 or more.
+
+    Reads the total under the row lock taken by ``users_lock``; the total
+    itself still moves with ``F()``.
+    """
+    current = User.objects.values_list("reputation", flat=True).get(pk=user_id)
+    return max(amount, 1 - current)
+
+
+def _move(user_id: int, amount: int) -> None:
+    if amount:
+        User.objects.filter(pk=user_id).update(reputation=F("reputation") + amount)
+
+
+@transaction.atomic
+def reputation_credit(
+    *,
+    user_id: int,
+    amount: int,
+    reason: Reason,
+    key: str,
+    post: Any = None,
+    actor: Any = None,
+    capped: bool = False,
+) -> ReputationEvent | None:
+    """Write one ledger row for an event and move the user's total.
+
+    Returns ``None`` when this event was already counted: the unique
+    constraint on (user, key, reason) turns a replay or a race into a no-op.
+    """
+    users_lock([user_id])
+    now = timezone.now()
+    applied = amount
+    if capped and amount > 0:
+        applied = max(0, min(amount, _rule("DAILY_CAP") - _capped_today(user_id, now)))
+    applied = _floored(user_id, applied)
+    try:
+        with transaction.atomic():
+            event = ReputationEvent.objects.create(
+                user_id=user_id,
+                amount=applied,
+                reason=reason,
+                key=key,
+                post=post,
+                actor=actor,
+                created_at=now,
+            )
+    except IntegrityError:
+        return None
+    _move(user_id, applied)
+    return event
+
+
+@transaction.atomic
+def reputation_reverse(*, credits: QuerySet[ReputationEvent], reason: Reason) -> int:
+    """Reverse every credit in ``credits`` not reversed yet; return how many.
+
+    A credit is reversed at most once: the reversal row's one-to-one link to
+    it is unique, so a race leaves a single reversal.
+    """
+    live = list(credits.filter(reverses__isnull=True, reversed_by__isnull=True).order_by("pk"))
+    users_lock(credit.user_id for credit in live)
+    reversed_count = 0
+    for credit in live:
+        applied = _floored(credit.user_id, -credit.amount)
+        try:
+            with transaction.atomic():
+                ReputationEvent.objects.create(
+                    user_id=credit.user_id,
+                    amount=applied,
+                    reason=reason,
+                    key=credit.key,
+                    post_id=credit.post_id,
+                    actor_id=credit.actor_id,
+                    reverses=credit,
+                )
+        except IntegrityError:
+            continue
+        _move(credit.user_id, applied)
+        reversed_count += 1
+    return reversed_count
+
+
+def vote_key(vote_id: int) -> str:
+    return f"vote:{vote_id}"
+
+
+def reputation_credit_vote(*, vote: Any, post: Any) -> None:
+    """Credit a new vote: +10 for an upvote; a downvote costs the author 2
+    and, on an answer, the voter 1. Community-wiki posts earn nothing."""
+    if post.is_community_wiki:
+        return
+    key = vote_key(vote.pk)
+    if vote.value > 0:
+        reason = Reason.QUESTION_UPVOTED if post.is_question else Reason.ANSWER_UPVOTED
+        amount = _rule("QUESTION_UPVOTE" if post.is_question else "ANSWER_UPVOTE")
+        users_lock([post.author_id])
+        reputation_credit(
+            user_id=post.author_id,
+            amount=amount,
+            reason=reason,
+            key=key,
+            post=post,
+            actor=vote.user,
+            capped=True,
+        )
+        return
+    users_lock([post.author_id, vote.user_id])
+    reputation_credit(
+        user_id=post.author_id,
+        amount=_rule("POST_DOWNVOTED"),
+        reason=Reason.POST_DOWNVOTED,
+        key=key,
+        post=post,
+        actor=vote.user,
+    )
+    if not post.is_question:
+        reputation_credit(
+            user_id=vote.user_id,
+            amount=_rule("ANSWER_DOWNVOTE_COST"),
+            reason=Reason.DOWNVOTE_CAST,
+            key=key,
+            post=post,
+            actor=vote.user,
+        )
+
+
+def reputation_undo_vote(*, vote_id: int) -> None:
+    reputation_reverse(
+        credits=ReputationEvent.objects.filter(key=vote_key(vote_id)), reason=Reason.UNDONE
+    )
+
+
+def accept_key(question: Any) -> str:
+    """One acceptance: the answer and the moment it was accepted."""
+    return f"accept:{question.accepted_answer_id}:{question.accepted_at.timestamp():.6f}"
+
+
+def reputation_credit_accept(*, question: Any, answer: Any, accepter: Any) -> None:
+    """+15 to the answer's author, +2 to the accepter unless it is their own answer."""
+    if answer.is_community_wiki:
+        return
+    key = accept_key(question)
+    users_lock([answer.author_id, accepter.pk])
+    reputation_credit(
+        user_id=answer.author_id,
+        amount=_rule("ANSWER_ACCEPTED"),
+        reason=Reason.ANSWER_ACCEPTED,
+        key=key,
+        post=answer,
+        actor=accepter,
+    )
+    if accepter.pk != answer.author_id:
+        reputation_credit(
+            user_id=accepter.pk,
+            amount=_rule("ACCEPTER"),
+            reason=Reason.ACCEPTED_AN_ANSWER,
+            key=key,
+            post=answer,
+            actor=accepter,
+        )
+
+
+def reputation_undo_accept(*, question: Any) -> None:
+    """Reverse the current acceptance of ``question`` (before it changes)."""
+    if question.accepted_answer_id is None or question.accepted_at is None:
+        return
+    reputation_reverse(
+        credits=ReputationEvent.objects.filter(key=accept_key(question)), reason=Reason.UNDONE
+    )
+
+
+def reputation_reverse_post(*, post: Any) -> None:
+    """A deleted post gives back everything it earned or cost (votes, acceptance)."""
+    reputation_reverse(
+        credits=ReputationEvent.objects.filter(post=post).exclude(
+            reason__in=[Reason.SPAM_PENALTY, Reason.BOUNTY_OFFERED, Reason.IMPORTED]
+        ),
+        reason=Reason.POST_DELETED,
+    )
+
+
+def reputation_penalise_spam(*, post: Any, moderator: Any) -> None:
+    """−100 to the author of a post deleted as spam or abuse, once per post."""
+    users_lock([post.author_id])
+    reputation_credit(
+        user_id=post.author_id,
+        amount=_rule("SPAM_PENALTY"),
+        reason=Reason.SPAM_PENALTY,
+        key=f"spam:{post.pk}",
+        post=post,
+        actor=moderator,
+    )
+
+
+def reputation_import(*, user_id: int, reputation: int, key: str) -> ReputationEvent | None:
+    """Record reputation earned elsewhere (an import, the demo) as one entry."""
+    return reputation_credit(
+        user_id=user_id, amount=reputation - 1, reason=Reason.IMPORTED, key=key
+    )
