@@ -8,12 +8,14 @@ reversal gives back exactly that.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -252,3 +254,33 @@ def reputation_import(*, user_id: int, reputation: int, key: str) -> ReputationE
     return reputation_credit(
         user_id=user_id, amount=reputation - 1, reason=Reason.IMPORTED, key=key
     )
+
+
+@dataclass(frozen=True)
+class AuditDifference:
+    user_id: int
+    username: str
+    cached: int
+    ledger: int
+
+
+def reputation_audit(*, fix: bool = False) -> list[AuditDifference]:
+    """Compare every cached total with 1 + the sum of the user's ledger rows.
+
+    With ``fix``, set each differing total to the ledger's value (the ledger
+    is the source of truth). One aggregate query, whatever the number of users.
+    """
+    differing = (
+        User.objects.annotate(
+            ledger=Coalesce(Sum("reputation_events__amount"), Value(0)) + Value(1)
+        )
+        .exclude(reputation=F("ledger"))
+        .values_list("pk", "username", "reputation", "ledger")
+        .order_by("pk")
+    )
+    differences = [AuditDifference(*row) for row in differing]
+    if fix:
+        with transaction.atomic():
+            for difference in differences:
+                User.objects.filter(pk=difference.user_id).update(reputation=difference.ledger)
+    return differences

@@ -107,3 +107,33 @@ def test_racing_comments_and_replies_keep_every_tree_valid() -> None:
     assert (root.rght - root.lft - 1) // 2 == 8
     question.refresh_from_db()
     assert question.comment_count == 17
+
+
+def test_fifty_upvoters_at_once_give_exact_reputation() -> None:
+    from reputation.services import reputation_audit
+
+    author = UserFactory(reputation=1)
+    question = QuestionFactory(author=author)
+    voters = [UserFactory() for _ in range(50)]
+    actions = [(lambda v=v: services.vote_cast(voter=v, post=question, value=1)) for v in voters]
+    assert _run_at_once(actions) == []
+    author.refresh_from_db()
+    question.refresh_from_db()
+    assert question.score == 50
+    assert author.reputation == 201  # 50 x 10, capped at +200 a day
+    assert reputation_audit() == []
+
+
+def test_voters_voting_on_each_other_at_once_never_deadlock() -> None:
+    from reputation.services import reputation_audit
+
+    users = [UserFactory() for _ in range(10)]
+    answers = [AnswerFactory(author=user) for user in users]
+    actions = [
+        (lambda v=voter, a=answer: services.vote_cast(voter=v, post=a, value=-1))
+        for voter in users
+        for answer in answers
+        if answer.author_id != voter.pk
+    ]
+    assert _run_at_once(actions) == []
+    assert reputation_audit() == []
