@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 def test_a_long_random_sequence_leaves_no_difference_between_totals_and_ledger() -> None:
     rng = random.Random(20261123)
     users = [UserFactory(reputation=rng.choice([1, 20, 150, 400])) for _ in range(12)]
-    questions = [QuestionFactory(author=rng.choice(users)) for _ in range(6)]
-    answers = [
+    questions: list[Post] = [QuestionFactory(author=rng.choice(users)) for _ in range(6)]
+    answers: list[Post] = [
         AnswerFactory(parent=rng.choice(questions), author=rng.choice(users)) for _ in range(14)
     ]
     for user in users:
