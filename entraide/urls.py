@@ -5,5 +5,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("users/", include("accounts.user_urls")),
+    path("", include("reputation.urls")),
+    path("badges/", include("reputation.badge_urls")),
+    path("bounties/", include("reputation.bounty_urls")),
     path("", include("qa.urls")),
 ]

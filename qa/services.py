@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from entraide.errors import ApplicationError
 from entraide.rendering import excerpt, plain_text, render_inline_markdown, render_markdown
+from reputation import badges
 from reputation import services as reputation
 
 from . import permissions, validators
@@ -131,6 +132,7 @@ def answer_post(*, author: Any, question: Post, body: str) -> Post:
     Post.objects.filter(pk=question.pk).update(
         answer_count=F("answer_count") + 1, last_activity_at=now
     )
+    badges.badges_after_answer(answer=answer)
     return answer
 
 
@@ -181,6 +183,7 @@ def comment_add(*, author: Any, post: Post, body: str, parent: Comment | None = 
         comment = Comment(**fields, parent=parent)
         comment.save()
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    badges.badges_after_comment(comment=comment)
     return comment
 
 
@@ -240,6 +243,7 @@ def vote_cast(*, voter: Any, post: Post, value: int) -> VoteResult:
                 _("You have already voted on this post."), code="already_voted"
             ) from None
         reputation.reputation_credit_vote(vote=vote, post=post)
+        badges.badges_after_vote(vote=vote, post=post)
     Post.objects.filter(pk=post.pk).update(score=F("score") + (value - current))
     score = Post.objects.values_list("score", flat=True).get(pk=post.pk)
     return VoteResult(score=score, value=value)
@@ -274,6 +278,7 @@ def answer_accept(*, user: Any, answer: Post) -> Post:
     )
     question.refresh_from_db()
     reputation.reputation_credit_accept(question=question, answer=answer, accepter=user)
+    badges.badges_after_accept(question=question, answer=answer, accepter=user)
     return question
 
 
@@ -334,6 +339,7 @@ def post_edit(
     else:
         Post.objects.filter(pk=post.question_id).update(last_activity_at=now)
     post.save(update_fields=update_fields)
+    badges.badges_after_edit(post=post, editor=editor)
     return post
 
 
