@@ -7,7 +7,7 @@ import pytest
 
 from qa.models import Category, Comment, Post
 from tests.e2e.conftest import screenshot
-from tests.factories import UserFactory
+from tests.factories import TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,7 +30,9 @@ def _log_out(page) -> None:
 def test_sign_up_ask_answer_comment_vote_accept_edit_delete(page, live_server) -> None:
     billing = Category.objects.create(name="Billing", slug="billing")
     Category.objects.create(name="Invoices", slug="invoices", parent=billing)
-    UserFactory(username="helper")
+    UserFactory(username="helper")  # 200 reputation: votes and comments anywhere
+    TagFactory(name="billing")  # a newcomer may use tags but not create them
+    TagFactory(name="invoice")
 
     # Sign up, then ask.
     page.goto(f"{live_server.url}/accounts/signup/")
@@ -63,8 +65,13 @@ def test_sign_up_ask_answer_comment_vote_accept_edit_delete(page, live_server) -
     page.fill("#question .comment-add textarea", "Which payment method did you use?")
     page.locator("#question .comment-add button[type=submit]").click()
     page.wait_for_selector("#question .comment-list .comment")
+    page.evaluate("window.__noReload = true")
+    page.locator("#question .vote-up").click()
+    page.wait_for_function("document.querySelector('#question .score').textContent.trim() === '1'")
+    assert page.locator("#question .vote-up").get_attribute("aria-pressed") == "true"
+    assert page.evaluate("window.__noReload") is True  # the score changed without a reload
 
-    # The asker replies to the comment without a reload, votes, accepts.
+    # The asker, a newcomer, replies to the comment without a reload, votes, accepts.
     _log_out(page)
     _log_in(page, live_server, "asker", ASKER_PASSWORD)
     page.goto(question_url)
@@ -75,20 +82,19 @@ def test_sign_up_ask_answer_comment_vote_accept_edit_delete(page, live_server) -
     page.wait_for_selector('#question .comment[data-level="1"] .comment-body')
     assert "credit card" in page.inner_text('#question .comment[data-level="1"]')
 
+    # A newcomer cannot vote yet, and is told why.
     answer = page.locator("article.post[id^=answer-]")
     answer.locator(".vote-up").click()
-    page.wait_for_function(
-        "document.querySelector('article[id^=answer-] .score').textContent.trim() === '1'"
-    )
-    assert answer.locator(".vote-up").get_attribute("aria-pressed") == "true"
+    answer.locator(".inline-error").wait_for()
+    assert "“vote up” privilege (15 reputation)" in answer.locator(".inline-error").inner_text()
     answer.locator(".accept").click()
     page.wait_for_selector("article.post.accepted")
     assert page.evaluate("window.__noReload") is True  # no navigation happened
     screenshot(page, "question-page")
 
     post = Post.objects.get(post_type="answer")
-    assert post.score == 1 and post.parent is not None
-    assert post.parent.accepted_answer_id == post.pk
+    assert post.score == 0 and post.parent is not None
+    assert post.parent.accepted_answer_id == post.pk and post.parent.score == 1
     assert Comment.objects.get(level=1).parent.body_source == "Which payment method did you use?"
 
     # Voting on one's own post shows the reason inline.
@@ -117,7 +123,7 @@ def test_question_list_sorts_and_filters_by_category(page, live_server) -> None:
 
     devices = Category.objects.create(name="Devices", slug="devices")
     bulbs = Category.objects.create(name="Bulbs", slug="bulbs", parent=devices)
-    author = UserFactory()
+    author = UserFactory(reputation=1500)  # creates the tags it uses
     services.question_ask(
         author=author,
         title="Bulb flickers when dimmed below 10%",
