@@ -76,6 +76,8 @@ class PostQuerySet(models.QuerySet["Post"]):
 
 
 _QUESTION = Q(post_type=PostType.QUESTION)
+_LISTED = Q(post_type=PostType.QUESTION, deleted_at__isnull=True)
+_FILTER = ["post_type", "deleted_at"]
 
 
 class Post(models.Model):
@@ -152,22 +154,30 @@ class Post(models.Model):
             ),
         ]
         indexes = [
-            # One index per list sort, led by the list's filter columns. Not
-            # partial indexes: SQLite cannot match a partial index's condition
-            # against the bound parameters Django sends, and would read rows.
+            # One index per list sort, in the list's exact order (with the id
+            # tie-break), so neither database sorts. Partial, so PostgreSQL
+            # skips answers and deleted posts; the filter columns repeated at
+            # the end let SQLite check its bound parameters from the index
+            # (it cannot match a partial index's condition to them).
             models.Index(
-                fields=["post_type", "deleted_at", "last_activity_at"], name="q_active_idx"
-            ),
-            models.Index(fields=["post_type", "deleted_at", "created_at"], name="q_newest_idx"),
-            models.Index(
-                fields=["post_type", "deleted_at", "score", "created_at"], name="q_votes_idx"
+                fields=["-last_activity_at", "-id", *_FILTER], condition=_LISTED, name="q_active_idx"
             ),
             models.Index(
-                fields=["post_type", "deleted_at", "answer_count", "created_at"],
+                fields=["-created_at", "-id", *_FILTER], condition=_LISTED, name="q_newest_idx"
+            ),
+            models.Index(
+                fields=["-score", "-created_at", "-id", *_FILTER],
+                condition=_LISTED,
+                name="q_votes_idx",
+            ),
+            models.Index(
+                fields=["answer_count", "-created_at", "-id", *_FILTER],
+                condition=_LISTED,
                 name="q_unanswered_idx",
             ),
             models.Index(
-                fields=["category", "post_type", "deleted_at", "last_activity_at"],
+                fields=["category", "-last_activity_at", "-id", *_FILTER],
+                condition=_LISTED,
                 name="q_category_idx",
             ),
             models.Index(fields=["parent", "-score"], name="answer_parent_score_idx"),

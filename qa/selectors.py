@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from . import permissions
@@ -14,6 +14,7 @@ from .models import Category, Comment, Post, Tag, Vote
 
 CATEGORY_TREE_CACHE_KEY = "qa:category-tree"
 LIST_COUNT_SECONDS = 60
+TAG_EXISTS_FROM = 200  # questions; measured on the 20,000-question bench data
 
 
 class QuestionSort:
@@ -97,7 +98,13 @@ def question_list(
     if sort == QuestionSort.UNANSWERED:
         questions = questions.filter(answer_count=0)
     if tag is not None:
-        questions = questions.filter(tags=tag)
+        if tag.usage_count >= TAG_EXISTS_FROM:
+            # A popular tag: walk the sort's index and test each question for
+            # the tag, rather than sort thousands of tagged rows.
+            tagged = Post.tags.through.objects.filter(post_id=OuterRef("pk"), tag_id=tag.pk)
+            questions = questions.filter(Exists(tagged))
+        else:
+            questions = questions.filter(tags=tag)
     if category is not None:
         # The whole subtree, by its nested-set bounds.
         questions = questions.filter(

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from qa import selectors, services
-from qa.models import Category, Post
+from qa.models import Category, Post, Tag
 from tests.factories import AnswerFactory, QuestionFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +91,12 @@ def test_deleted_answers_are_shown_only_to_their_author_and_staff() -> None:
     ]
     staff = UserFactory(is_staff=True)
     assert selectors.question_page(question_id=question_id, viewer=staff).answers == [answer]
+
+
+def test_popular_tag_filter_finds_the_same_questions() -> None:
+    _question("Question about the hub only", 1, tags=["hub"])
+    wifi = _question("Question about the wifi link", 2, tags=["wifi", "hub"])
+    tag = TagFactory(name="wifi")
+    Tag.objects.filter(pk=tag.pk).update(usage_count=selectors.TAG_EXISTS_FROM)
+    tag.refresh_from_db()
+    assert _titles(selectors.question_list(tag=tag)) == [wifi.title]
