@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from reputation.models import ReputationEvent
-from reputation.services import reputation_import, vote_key
+from reputation.models import Reason, ReputationEvent
+from reputation.services import accept_key, reputation_import, vote_key
 
 from . import services
 from .models import Category, Comment, Post, Tag, Vote
@@ -1764,11 +1764,17 @@ class _Loader:
         self.add_comments(answer, spec.comments, after=answered_at)
         self.add_votes(answer, up=spec.up, down=spec.down, after=answered_at)
         if spec.is_accepted:
-            services.answer_accept(user=question.author, answer=answer)
+            accepted = services.answer_accept(user=question.author, answer=answer)
+            # The asker accepts a few hours after the answer, not at seed time.
+            accepted_at = self.at(answered_at + timedelta(hours=3))
+            ReputationEvent.objects.filter(key=accept_key(accepted)).update(created_at=accepted_at)
+            Post.objects.filter(pk=question.pk).update(accepted_at=accepted_at)
         if spec.deleted_by:
             services.post_delete(user=self.users[spec.deleted_by], post=answer)
-            Post.objects.filter(pk=answer.pk).update(
-                deleted_at=self.at(answered_at + timedelta(hours=2))
+            deleted_at = self.at(answered_at + timedelta(hours=2))
+            Post.objects.filter(pk=answer.pk).update(deleted_at=deleted_at)
+            ReputationEvent.objects.filter(post=answer, reason=Reason.POST_DELETED).update(
+                created_at=deleted_at
             )
         return answered_at
 

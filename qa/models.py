@@ -160,7 +160,9 @@ class Post(models.Model):
             # the end let SQLite check its bound parameters from the index
             # (it cannot match a partial index's condition to them).
             models.Index(
-                fields=["-last_activity_at", "-id", *_FILTER], condition=_LISTED, name="q_active_idx"
+                fields=["-last_activity_at", "-id", *_FILTER],
+                condition=_LISTED,
+                name="q_active_idx",
             ),
             models.Index(
                 fields=["-created_at", "-id", *_FILTER], condition=_LISTED, name="q_newest_idx"
