@@ -4,8 +4,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from qa import selectors as qa_selectors
-from qa.models import PostType
+from reputation import selectors as reputation_selectors
+from reputation.privileges import role_of
 
 from . import selectors, services
 from .forms import SignupForm
@@ -40,9 +40,17 @@ def user_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     member = get_object_or_404(User, pk=pk, is_active=True)
     if slug != member.slug:
         return redirect(member, permanent=True)
-    context = {
-        "member": member,
-        "questions": qa_selectors.user_posts(user=member, post_type=PostType.QUESTION),
-        "answers": qa_selectors.user_posts(user=member, post_type=PostType.ANSWER),
-    }
+    if request.GET.get("tab") == "reputation":
+        history = reputation_selectors.user_reputation_history(
+            user=member, viewer=request.user, page=request.GET.get("page")
+        )
+        context = {
+            "member": member,
+            "role": role_of(member),
+            "tab": "reputation",
+            "history": history,
+        }
+    else:
+        profile = reputation_selectors.user_profile(member=member)
+        context = {"member": member, "role": profile.role, "tab": "profile", "profile": profile}
     return render(request, "accounts/user_detail.html", context)

@@ -8,6 +8,10 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+
+from reputation.bounties import bounty_offer_amounts
+from reputation.models import Bounty
 
 from . import permissions
 from .models import Category, Comment, Post, Tag, Vote
@@ -135,6 +139,10 @@ class QuestionPage:
     comments: dict[int, list[Comment]]
     votes: dict[int, int]
     category_path: list[Category] = field(default_factory=list)
+    # The running bounty, and the amounts the viewer may offer (empty when
+    # they may not offer one).
+    open_bounty: Bounty | None = None
+    bounty_amounts: list[int] = field(default_factory=list)
 
     def comments_for(self, post: Post) -> list[Comment]:
         return self.comments.get(post.pk, [])
@@ -147,6 +155,10 @@ _ANSWER_FIELDS = (
     "is_community_wiki",
     *_AUTHOR,
 )
+_BOUNTY_FIELDS = (
+    *("question", "offered_by", "amount", "ends_at", "awarded_at", "expired_at"),
+    *("offered_by__username", "offered_by__display_name"),
+)
 _COMMENT_FIELDS = (
     *("post_id", "parent_id", "body_html", "created_at", "deleted_at"),
     *("level", "tree_id", "lft", "rght"),
@@ -156,7 +168,8 @@ _COMMENT_FIELDS = (
 
 def question_page(*, question_id: int, viewer: Any) -> QuestionPage:
     """The question, its answers (accepted first, then by score), every comment
-    thread and the viewer's votes, in five queries whatever their number."""
+    thread, the viewer's votes and the open bounty, in six queries whatever
+    their number."""
     found = list(
         Post.objects.questions()
         .select_related("author")
@@ -196,7 +209,26 @@ def question_page(*, question_id: int, viewer: Any) -> QuestionPage:
         votes = dict(
             Vote.objects.filter(user=viewer, post_id__in=post_ids).values_list("post_id", "value")
         )
-    return QuestionPage(question, answers, comments, votes, category_path(question.category_id))
+    open_bounty = (
+        Bounty.objects.filter(
+            question=question,
+            awarded_at__isnull=True,
+            expired_at__isnull=True,
+            ends_at__gt=timezone.now(),
+        )
+        .select_related("offered_by")
+        .only(*_BOUNTY_FIELDS)
+        .first()
+    )
+    return QuestionPage(
+        question,
+        answers,
+        comments,
+        votes,
+        category_path(question.category_id),
+        open_bounty,
+        bounty_offer_amounts(viewer, question, open_bounty),
+    )
 
 
 def post_for_action(post_id: int) -> Post:

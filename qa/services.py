@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from entraide.errors import ApplicationError
 from entraide.rendering import excerpt, plain_text, render_inline_markdown, render_markdown
-from reputation import badges
+from reputation import badges, bounties
 from reputation import services as reputation
 
 from . import permissions, validators
@@ -358,6 +358,7 @@ def post_delete(*, user: Any, post: Post, as_spam: bool = False) -> Post:
     Post.objects.filter(pk=post.pk).update(deleted_at=now, deleted_by=user)
     if post.is_question:
         _move_tag_counts(post.tags.values_list("name", flat=True), -1)
+        bounties.bounty_refund_for_deleted_question(question=post)
     else:
         question = _lock_post(post.question_id)
         changes: dict[str, Any] = {"answer_count": F("answer_count") - 1}
@@ -372,5 +373,14 @@ def post_delete(*, user: Any, post: Post, as_spam: bool = False) -> Post:
 
 
 def question_view_record(*, question: Post) -> None:
-    """Count one view of a question (a single UPDATE, no lock needed)."""
+    """Count one view of a question (a single UPDATE, no lock needed).
+
+    ``question.view_count`` is the count the page was read with; only a view
+    that reaches a view badge's threshold pays for evaluating it (concurrent
+    views may step over one; ``badges_backfill`` catches those).
+    """
     Post.objects.filter(pk=question.pk).update(view_count=F("view_count") + 1)
+    reached = question.view_count + 1
+    if any(question.view_count < threshold <= reached for threshold, _ in badges.VIEW_BADGES):
+        with transaction.atomic():
+            badges.badges_after_view(question=question)

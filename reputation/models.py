@@ -136,3 +136,73 @@ class BadgeAward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.badge} for {self.user_id}"
+
+
+_OPEN_BOUNTY = Q(awarded_at__isnull=True, expired_at__isnull=True)
+
+
+class Bounty(models.Model):
+    """Reputation a member puts on a question, paid at once and given to one answer.
+
+    Open until it is awarded or it expires (``reputation.bounties``); an
+    expired bounty is not refunded. The ledger rows of both steps carry the
+    key ``bounty:<id>``.
+    """
+
+    question = models.ForeignKey("qa.Post", on_delete=models.PROTECT, related_name="bounties")
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bounties_offered"
+    )
+    amount = models.IntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField()
+    awarded_answer = models.ForeignKey(
+        "qa.Post",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bounties_received",
+    )
+    awarded_at = models.DateTimeField(null=True, blank=True)
+    expired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "bounties"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question"], condition=_OPEN_BOUNTY, name="one_open_bounty_per_question"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="bounty_amount_gt_0"),
+            # Closed once: awarded or expired, never both.
+            models.CheckConstraint(
+                condition=Q(awarded_at__isnull=True) | Q(expired_at__isnull=True),
+                name="bounty_awarded_or_expired",
+            ),
+            models.CheckConstraint(
+                condition=Q(awarded_at__isnull=True, awarded_answer__isnull=True)
+                | Q(awarded_at__isnull=False, awarded_answer__isnull=False),
+                name="bounty_award_names_its_answer",
+            ),
+        ]
+        indexes = [
+            # The expiry job's scan: open bounties by end.
+            models.Index(fields=["ends_at"], condition=_OPEN_BOUNTY, name="bounty_open_ends_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bounty {self.pk}: {self.amount} on {self.question_id}"
+
+    @property
+    def key(self) -> str:
+        """The ledger key of the offer and the award."""
+        return f"bounty:{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.awarded_at is None and self.expired_at is None
+
+    @property
+    def days_left(self) -> int:
+        """Whole days until the end, rounded up (0 once it has ended)."""
+        seconds = (self.ends_at - timezone.now()).total_seconds()
+        return max(0, -int(-seconds // 86400))

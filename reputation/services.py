@@ -13,10 +13,12 @@ from datetime import datetime, time
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -227,10 +229,19 @@ def reputation_undo_accept(*, question: Any) -> None:
 
 
 def reputation_reverse_post(*, post: Any) -> None:
-    """A deleted post gives back everything it earned or cost (votes, acceptance)."""
+    """A deleted post gives back what its votes and acceptance earned or cost.
+
+    Bounties are settled apart: an awarded bounty stays with its answer, and
+    an open one on a deleted question is refunded (``reputation.bounties``).
+    """
     reputation_reverse(
         credits=ReputationEvent.objects.filter(post=post).exclude(
-            reason__in=[Reason.SPAM_PENALTY, Reason.BOUNTY_OFFERED, Reason.IMPORTED]
+            reason__in=[
+                Reason.SPAM_PENALTY,
+                Reason.BOUNTY_OFFERED,
+                Reason.BOUNTY_AWARDED,
+                Reason.IMPORTED,
+            ]
         ),
         reason=Reason.POST_DELETED,
     )
@@ -284,3 +295,16 @@ def reputation_audit(*, fix: bool = False) -> list[AuditDifference]:
             for difference in differences:
                 User.objects.filter(pk=difference.user_id).update(reputation=difference.ledger)
     return differences
+
+
+@transaction.atomic
+def user_set_super_user(*, staff: Any, user: User, is_super_user: bool) -> User:
+    """Name ``user`` a super-user (a champion holding the senior role's tools
+    whatever their reputation), or take the title back. Staff only."""
+    if not (staff.is_authenticated and staff.is_staff):
+        raise PermissionDenied(_("Only staff can name or remove super-users."))
+    if not user.is_active:
+        raise ValidationError(_("This account is closed."))
+    User.objects.filter(pk=user.pk).update(is_super_user=is_super_user)
+    user.is_super_user = is_super_user
+    return user

@@ -1,5 +1,11 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "reputation"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("privileges/", views.privilege_list, name="privilege_list"),
+    path("leaderboard/", views.leaderboard, name="leaderboard"),
+    path("staff/community/", views.staff_community, name="staff_community"),
+]

@@ -5,51 +5,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('qa', '0002_post_accepted_at_post_is_community_wiki'),
+        ("qa", "0002_post_accepted_at_post_is_community_wiki"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='post',
-            name='q_active_idx',
+            model_name="post",
+            name="q_active_idx",
         ),
         migrations.RemoveIndex(
-            model_name='post',
-            name='q_newest_idx',
+            model_name="post",
+            name="q_newest_idx",
         ),
         migrations.RemoveIndex(
-            model_name='post',
-            name='q_votes_idx',
+            model_name="post",
+            name="q_votes_idx",
         ),
         migrations.RemoveIndex(
-            model_name='post',
-            name='q_unanswered_idx',
+            model_name="post",
+            name="q_unanswered_idx",
         ),
         migrations.RemoveIndex(
-            model_name='post',
-            name='q_category_idx',
+            model_name="post",
+            name="q_category_idx",
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True), ('post_type', 'question')), fields=['-last_activity_at', '-id', 'post_type', 'deleted_at'], name='q_active_idx'),
+            model_name="post",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True), ("post_type", "question")),
+                fields=["-last_activity_at", "-id", "post_type", "deleted_at"],
+                name="q_active_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True), ('post_type', 'question')), fields=['-created_at', '-id', 'post_type', 'deleted_at'], name='q_newest_idx'),
+            model_name="post",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True), ("post_type", "question")),
+                fields=["-created_at", "-id", "post_type", "deleted_at"],
+                name="q_newest_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True), ('post_type', 'question')), fields=['-score', '-created_at', '-id', 'post_type', 'deleted_at'], name='q_votes_idx'),
+            model_name="post",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True), ("post_type", "question")),
+                fields=["-score", "-created_at", "-id", "post_type", "deleted_at"],
+                name="q_votes_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True), ('post_type', 'question')), fields=['answer_count', '-created_at', '-id', 'post_type', 'deleted_at'], name='q_unanswered_idx'),
+            model_name="post",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True), ("post_type", "question")),
+                fields=["answer_count", "-created_at", "-id", "post_type", "deleted_at"],
+                name="q_unanswered_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True), ('post_type', 'question')), fields=['category', '-last_activity_at', '-id', 'post_type', 'deleted_at'], name='q_category_idx'),
+            model_name="post",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True), ("post_type", "question")),
+                fields=["category", "-last_activity_at", "-id", "post_type", "deleted_at"],
+                name="q_category_idx",
+            ),
         ),
     ]

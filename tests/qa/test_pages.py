@@ -10,9 +10,9 @@ from tests.factories import AnswerFactory, CommentFactory, QuestionFactory, User
 
 pytestmark = pytest.mark.django_db
 
-# session + user + question + answers + comments + votes + category path + the
-# view-count UPDATE; the same whatever the number of answers and comments.
-QUESTION_PAGE_QUERIES = 8
+# session + user + question + answers + comments + votes + category path + open
+# bounty + the view-count UPDATE; the same whatever the number of answers and comments.
+QUESTION_PAGE_QUERIES = 9
 LIST_PAGE_QUERIES = 4  # session + user + count + rows (tags are stored on the post)
 
 
