@@ -781,6 +781,8 @@ class _Kind:
     viewer: str
     times_ms: list[float] = field(default_factory=list)
     cpu_ms: list[float] = field(default_factory=list)
+    # From the instrumented pass: its total, and the SQL and rendering in it.
+    probed_ms: list[float] = field(default_factory=list)
     sql_ms: list[float] = field(default_factory=list)
     render_ms: list[float] = field(default_factory=list)
     query_counts: list[int] = field(default_factory=list)
@@ -802,7 +804,7 @@ class _Kind:
             for median_ms, executions, sql in by_time[:3]
         ]
         other = [
-            t - q - r for t, q, r in zip(self.times_ms, self.sql_ms, self.render_ms, strict=True)
+            t - q - r for t, q, r in zip(self.probed_ms, self.sql_ms, self.render_ms, strict=True)
         ]
         return {
             "page": self.page,
@@ -920,13 +922,10 @@ def measure_pages(options: MeasureOptions, *, log: Log = _silent) -> dict[str, A
     def timed(page: str, viewer_name: str, path: str) -> float:
         if page.endswith("_cold"):
             cache.clear()
-        probe.reset()
         elapsed, cpu = _get(clients[viewer_name], path)
         observed = kind(page, viewer_name)
         observed.times_ms.append(elapsed)
         observed.cpu_ms.append(cpu)
-        observed.sql_ms.append(probe.sql_ms)
-        observed.render_ms.append(probe.render_ms)
         return elapsed
 
     n = min(options.question_samples, len(answered))
@@ -942,10 +941,17 @@ def measure_pages(options: MeasureOptions, *, log: Log = _silent) -> dict[str, A
         ]
         repeated = list_paths * options.list_repeats
         schedule += [(page, viewer_name, path) for page, path in repeated]
-        # The same lists with Django's cache emptied first: what a page costs
-        # when a cached count or fragment has just expired.
-        schedule += [("list_cold", viewer_name, path) for page, path in repeated if page == "list"]
     rng.shuffle(schedule)
+    # The same lists with Django's cache emptied first: what a page costs when
+    # a cached count or fragment has just expired. Timed after the others, as
+    # emptying the cache in between would make every list cold.
+    cold = [
+        ("list_cold", viewer_name, path)
+        for viewer_name in clients
+        for page, path in list_paths * options.list_repeats
+        if page == "list"
+    ]
+    rng.shuffle(cold)
     # Queries are counted in a pass of their own: capturing costs time.
     counted: list[tuple[str, str, str]] = []
     for viewer_name in clients:
@@ -960,19 +966,21 @@ def measure_pages(options: MeasureOptions, *, log: Log = _silent) -> dict[str, A
         counted += [(page, viewer_name, path) for page, path in list_paths]
         counted += [("list_cold", viewer_name, path) for page, path in list_paths if page == "list"]
 
-    with _production_like(), probe.installed():
+    with _production_like():
         warm = _question_paths(rng.sample(answered, min(options.warmup, len(answered))))
         log(f"Warming up: {len(warm)} question pages and {len(list_paths)} list pages per viewer")
         for client in clients.values():
             for path in warm + [path for _, path in list_paths]:
                 _get(client, path)
         gc.collect()
-        log(f"Timing {len(schedule)} requests in random order …")
-        for page, viewer_name, path in schedule:
+        # Timed without the probe: its wrappers would add their own cost.
+        log(f"Timing {len(schedule) + len(cold)} requests in random order …")
+        for page, viewer_name, path in schedule + cold:
             elapsed = timed(page, viewer_name, path)
             if page.startswith("list") and not page.endswith("_cold"):
                 per_path[(path, viewer_name)].append(elapsed)
-        log(f"Counting the queries of {len(counted)} requests …")
+    with _production_like(), probe.installed():
+        log(f"Counting the queries and timing the parts of {len(counted)} requests …")
         for page, viewer_name, path in counted:
             if page.endswith("_cold"):
                 cache.clear()
@@ -980,8 +988,11 @@ def measure_pages(options: MeasureOptions, *, log: Log = _silent) -> dict[str, A
                 _get(clients[viewer_name], path)  # count what a warm cache serves
             probe.reset()
             with CaptureQueriesContext(connection) as queries:
-                _get(clients[viewer_name], path)
+                probed, _cpu = _get(clients[viewer_name], path)
             observed = kind(page, viewer_name)
+            observed.probed_ms.append(probed)
+            observed.sql_ms.append(probe.sql_ms)
+            observed.render_ms.append(probe.render_ms)
             observed.query_counts.append(len(queries.captured_queries))
             for sql, ms in probe.statements:
                 observed.statements[sql].append(ms)
@@ -1129,7 +1140,8 @@ def format_report(report: dict[str, Any]) -> str:
         )
     lines += [
         "(medians in ms; sql: statement execution; render: templates, less their SQL; "
-        "other: the rest — middleware, view code, building queries)",
+        "other: the rest — middleware, view code, building queries; the parts come from a\n"
+        " separate instrumented pass, the medians and p95 from an uninstrumented one)",
         "",
         f"{'list URL':<46}{'viewer':<11}{'median ms':>10}{'p95 ms':>9}{'queries':>9}",
     ]

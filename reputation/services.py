@@ -260,6 +260,29 @@ def reputation_penalise_spam(*, post: Any, moderator: Any) -> None:
     )
 
 
+def reputation_credit_edit_approval(*, suggester: Any, key: str, post: Any, reviewer: Any) -> None:
+    """+2 to the member whose suggested edit was approved, counted in the daily
+    cap and at most +1,000 in all from approved edits (Stack Exchange's rule).
+
+    ``key`` identifies the suggestion ("edit:<id>"); the review queue calls
+    this inside its approval transaction.
+    """
+    users_lock([suggester.pk])
+    earned = ReputationEvent.objects.filter(
+        user_id=suggester.pk, reason=Reason.EDIT_APPROVED, reverses__isnull=True
+    ).aggregate(total=Sum("amount"))["total"]
+    room = _rule("EDIT_APPROVED_MAX_TOTAL") - int(earned or 0)
+    reputation_credit(
+        user_id=suggester.pk,
+        amount=max(0, min(_rule("EDIT_APPROVED"), room)),
+        reason=Reason.EDIT_APPROVED,
+        key=key,
+        post=post,
+        actor=reviewer,
+        capped=True,
+    )
+
+
 def reputation_import(*, user_id: int, reputation: int, key: str) -> ReputationEvent | None:
     """Record reputation earned elsewhere (an import, the demo) as one entry."""
     return reputation_credit(

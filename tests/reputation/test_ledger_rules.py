@@ -198,3 +198,26 @@ def test_audit_finds_and_fixes_a_drifted_total() -> None:
     assert (difference.cached, difference.ledger) == (999, 50)
     reputation_audit(fix=True)
     assert rep(user) == 50 and reputation_audit() == []
+
+
+def test_an_approved_suggested_edit_gives_two_up_to_1000_in_all() -> None:
+    from reputation.services import reputation_credit_edit_approval
+
+    suggester, reviewer = newcomer(), UserFactory()
+    post = QuestionFactory()
+    reputation_credit_edit_approval(suggester=suggester, key="edit:1", post=post, reviewer=reviewer)
+    reputation_credit_edit_approval(suggester=suggester, key="edit:1", post=post, reviewer=reviewer)
+    assert rep(suggester) == 3  # the same approval counts once
+    ReputationEvent.objects.create(  # earlier approvals, before today's cap
+        user=suggester,
+        amount=997,
+        reason=Reason.EDIT_APPROVED,
+        key="earlier",
+        created_at=timezone.now() - timedelta(days=30),
+    )
+    User.objects.filter(pk=suggester.pk).update(reputation=1000)
+    reputation_credit_edit_approval(suggester=suggester, key="edit:2", post=post, reviewer=reviewer)
+    assert rep(suggester) == 1001  # only 1 left under the 1,000 ceiling
+    reputation_credit_edit_approval(suggester=suggester, key="edit:3", post=post, reviewer=reviewer)
+    assert rep(suggester) == 1001
+    assert reputation_audit() == []
