@@ -1,38 +1,14 @@
 """Races on PostgreSQL with real threads, each on its own connection."""
 
-import threading
-from collections.abc import Callable, Sequence
-
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from qa import services
 from qa.models import Comment, Post, Vote
+from tests.concurrency import run_at_once
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres_only")]
-
-
-def _run_at_once(actions: Sequence[Callable[[], object]]) -> list[BaseException]:
-    barrier = threading.Barrier(len(actions))
-    errors: list[BaseException] = []
-
-    def run(action: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            action()
-        except BaseException as error:  # collected and asserted by the caller
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 def test_fifty_voters_at_once_leave_score_equal_to_sum_of_votes() -> None:
@@ -43,7 +19,7 @@ def test_fifty_voters_at_once_leave_score_equal_to_sum_of_votes() -> None:
         (lambda v=voter, value=value: services.vote_cast(voter=v, post=answer, value=value))
         for voter, value in zip(voters, values, strict=True)
     ]
-    assert _run_at_once(actions) == []
+    assert run_at_once(actions) == []
     answer.refresh_from_db()
     assert answer.score == sum(values) == Vote.objects.aggregate(s=Sum("value"))["s"]
 
@@ -51,7 +27,7 @@ def test_fifty_voters_at_once_leave_score_equal_to_sum_of_votes() -> None:
 def test_one_voter_double_clicking_counts_once() -> None:
     question = QuestionFactory()
     voter = UserFactory()
-    errors = _run_at_once(
+    errors = run_at_once(
         [lambda: services.vote_cast(voter=voter, post=question, value=1) for _ in range(8)]
     )
     assert len(errors) == 7 and all("already voted" in str(e) for e in errors)
@@ -65,7 +41,7 @@ def test_racing_accepts_leave_exactly_one_accepted_answer() -> None:
     actions = [
         (lambda a=a: services.answer_accept(user=question.author, answer=a)) for a in answers
     ]
-    assert _run_at_once(actions) == []
+    assert run_at_once(actions) == []
     question.refresh_from_db()
     assert question.accepted_answer in answers
 
@@ -77,7 +53,7 @@ def test_racing_answers_are_all_counted() -> None:
     actions = [
         (lambda u=u: services.answer_post(author=u, question=question, body=body)) for u in authors
     ]
-    assert _run_at_once(actions) == []
+    assert run_at_once(actions) == []
     question.refresh_from_db()
     assert question.answer_count == 20 == Post.objects.filter(parent=question).count()
 
@@ -97,7 +73,7 @@ def test_racing_comments_and_replies_keep_every_tree_valid() -> None:
         )
         for n, u in enumerate(users)
     ]
-    assert _run_at_once(actions) == []
+    assert run_at_once(actions) == []
     comments = Comment.objects.filter(post=question)
     assert comments.count() == 17
     trees = comments.values_list("tree_id", flat=True).distinct().count()
@@ -116,7 +92,7 @@ def test_fifty_upvoters_at_once_give_exact_reputation() -> None:
     question = QuestionFactory(author=author)
     voters = [UserFactory() for _ in range(50)]
     actions = [(lambda v=v: services.vote_cast(voter=v, post=question, value=1)) for v in voters]
-    assert _run_at_once(actions) == []
+    assert run_at_once(actions) == []
     author.refresh_from_db()
     question.refresh_from_db()
     assert question.score == 50
@@ -135,5 +111,5 @@ def test_voters_voting_on_each_other_at_once_never_deadlock() -> None:
         for answer in answers
         if answer.author_id != voter.pk
     ]
-    assert _run_at_once(actions) == []
+    assert run_at_once(actions) == []
     assert reputation_audit() == []

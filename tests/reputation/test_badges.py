@@ -1,13 +1,11 @@
 """The badge rules, each through the Q&A service whose event can earn it."""
 
-import threading
-from collections.abc import Callable, Sequence
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +15,7 @@ from qa.models import Post, PostType, Vote
 from reputation import badges
 from reputation.badges import badge_award, badges_backfill
 from reputation.models import Badge, BadgeAward
+from tests.concurrency import run_at_once
 from tests.factories import AnswerFactory, CommentFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -498,33 +497,12 @@ def test_an_award_adds_a_badge_read_an_insert_and_a_counter_update(
 # Races ----------------------------------------------------------------------------
 
 
-def _run_at_once(actions: Sequence[Callable[[], object]]) -> list[BaseException]:
-    barrier = threading.Barrier(len(actions))
-    errors: list[BaseException] = []
-
-    def run(action: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            action()
-        except BaseException as error:  # collected and asserted by the caller
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("postgres_only")
 def test_racing_awards_of_a_once_only_badge_award_it_once() -> None:
     user = UserFactory()
     results: list[bool] = []
-    errors = _run_at_once([lambda: results.append(badge_award(user, "scholar")) for _ in range(8)])
+    errors = run_at_once([lambda: results.append(badge_award(user, "scholar")) for _ in range(8)])
     assert errors == [] and sorted(results) == [False] * 7 + [True]
     assert BadgeAward.objects.count() == 1 and award_count("scholar") == 1
 
@@ -536,7 +514,7 @@ def test_racing_upvotes_award_nice_answer_once() -> None:
     set_score(answer, 5)
     voters = [UserFactory() for _ in range(10)]
     actions = [(lambda v=v: services.vote_cast(voter=v, post=answer, value=1)) for v in voters]
-    assert _run_at_once(actions) == []
+    assert run_at_once(actions) == []
     assert awards("nice-answer") == [(answer.author_id, str(answer.pk), answer.pk)]
     assert award_count("nice-answer") == 1 and award_count("supporter") == 10
 

@@ -21,8 +21,8 @@ from reputation import bounties
 from reputation.bounties import bounties_expire, bounty_award, bounty_offer
 from reputation.models import Bounty, Reason, ReputationEvent
 from reputation.services import reputation_audit
+from tests.concurrency import run_at_once
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
-from tests.qa.test_races import _run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -449,7 +449,7 @@ def test_racing_awards_of_one_bounty_pay_exactly_once() -> None:
         (lambda a=a: bounty_award(user=bounty.offered_by, bounty=bounty, answer=a))
         for a in [*answers, *answers]
     ]
-    errors = _run_at_once(actions)
+    errors = run_at_once(actions)
     assert len(errors) == 11 and all("already been awarded" in str(e) for e in errors)
     assert ReputationEvent.objects.filter(reason=Reason.BOUNTY_AWARDED).count() == 1
     bounty.refresh_from_db()
@@ -465,7 +465,7 @@ def test_racing_offers_on_one_question_leave_one_open_bounty_paid_once() -> None
     actions = [
         (lambda u=u: bounty_offer(offerer=u, question=question, amount=100)) for u in offerers
     ]
-    errors = _run_at_once(actions)
+    errors = run_at_once(actions)
     assert len(errors) == 7 and all("already has an open bounty" in str(e) for e in errors)
     assert Bounty.objects.filter(question=question).count() == 1
     assert ReputationEvent.objects.filter(reason=Reason.BOUNTY_OFFERED).count() == 1
@@ -480,7 +480,7 @@ def test_an_award_racing_the_expiry_job_either_pays_or_expires_never_both() -> N
     answer = AnswerFactory(parent=bounty.question)
     # The job runs as if the deadline had passed while the offerer awards.
     later = timezone.now() + timedelta(days=8)
-    errors = _run_at_once(
+    errors = run_at_once(
         [
             lambda: bounty_award(user=bounty.offered_by, bounty=bounty, answer=answer),
             lambda: bounties_expire(now=later),

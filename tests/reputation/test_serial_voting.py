@@ -15,8 +15,8 @@ from qa.models import Post, Vote
 from reputation.models import Reason, ReputationEvent
 from reputation.serial_voting import serial_votes_reverse
 from reputation.services import reputation_audit
+from tests.concurrency import run_at_once
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
-from tests.qa.test_races import _run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +169,7 @@ def test_reversal_racing_new_votes_and_retractions_keeps_scores_and_ledger_exact
             for u, a in zip(others, answers[6:], strict=False)
         ],
     ]
-    errors = _run_at_once(actions)
+    errors = run_at_once(actions)
     # A retraction that lost the race finds its vote already invalidated.
     assert all("not voted" in str(e) for e in errors)
     for answer in answers:
