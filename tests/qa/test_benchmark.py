@@ -13,7 +13,15 @@ from tests.factories import UserFactory
 
 SPEC = benchmark.DatasetSpec(questions=30, users=25, tags=20)
 FEW = benchmark.MeasureOptions(question_samples=3, list_repeats=1, warmup=1, query_samples=3)
-KINDS = ["question", "question_unanswered", "list", "list_cold", "list_tag", "list_category"]
+KINDS = [
+    "question",
+    "question_unanswered",
+    "list",
+    "list_cold",
+    "list_tag",
+    "list_category",
+    "floor",
+]
 
 
 @pytest.fixture
@@ -97,7 +105,10 @@ def test_report_has_timings_counts_and_machine(dataset: None, tmp_path: Path) ->
         assert row["samples"] > 0
         assert 0 < row["median_ms"] <= row["p95_ms"] <= row["max_ms"]
         assert row["query_counts"]
-        assert row["render_median_ms"] > 0
+        if row["page"] == "floor":  # the trivial view renders nothing, and reads nothing
+            assert row["viewer"] == "member" or row["query_counts"] == [0]
+        else:
+            assert row["render_median_ms"] > 0
     assert all(row["queries"] for row in report["list_paths"])
     path = benchmark.write_report(report, tmp_path)
     assert path.name == f"report-{report['database']['vendor']}.json"
