@@ -216,6 +216,13 @@ class Post(models.Model):
         return slugify(title)[:80].strip("-") or "question"
 
 
+def thread_url(post: Post) -> str:
+    """Where a post is read: the question page, at the answer's anchor."""
+    if post.is_question:
+        return post.get_absolute_url()
+    return f"{post.parent.get_absolute_url()}#answer-{post.pk}"  # type: ignore[union-attr]
+
+
 class Comment(MPTTModel):
     """A comment under a post; replies nest under the comment they answer."""
 

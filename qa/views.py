@@ -19,48 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from entraide.errors import ApplicationError
+from entraide.http import error_response, messages_of, wants_json
 
 from . import permissions, selectors, services
 from .forms import AnswerForm, CommentForm, QuestionForm, VoteForm
-from .models import Category, Comment, Post, Tag
-
-DomainError = ValidationError | PermissionDenied | ApplicationError
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
-def _status_for(error: Exception) -> int:
-    if isinstance(error, PermissionDenied):
-        return 403
-    if isinstance(error, ApplicationError):
-        return error.status_code
-    return 400
-
-
-def _messages_of(error: Exception) -> list[str]:
-    if isinstance(error, ValidationError):
-        return [str(message) for message in error.messages]
-    if isinstance(error, ApplicationError):
-        return [error.message]
-    return [str(error) or _("You are not allowed to do that.")]
-
-
-def _error_response(request: HttpRequest, error: Exception, back: str) -> HttpResponse:
-    """Answer a refused action: JSON with the reason, or the page with a message."""
-    status = _status_for(error)
-    if _wants_json(request):
-        body: dict[str, Any] = {"detail": " ".join(_messages_of(error)), "status": status}
-        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            body["errors"] = error.message_dict
-        return JsonResponse(body, status=status)
-    return render(
-        request,
-        "qa/action_refused.html",
-        {"errors": _messages_of(error), "back": back},
-        status=status,
-    )
+from .models import Category, Comment, Post, Tag, thread_url
 
 
 def _form_error(form: Any, error: Exception) -> None:
@@ -68,13 +31,7 @@ def _form_error(form: Any, error: Exception) -> None:
     if isinstance(error, ValidationError):
         form.add_error(None, error)
     else:
-        form.add_error(None, _messages_of(error)[0])
-
-
-def _back(post: Post) -> str:
-    if post.is_question:
-        return post.get_absolute_url()
-    return f"{post.parent.get_absolute_url()}#answer-{post.pk}"  # type: ignore[union-attr]
+        form.add_error(None, messages_of(error)[0])
 
 
 # Lists ----------------------------------------------------------------------
@@ -181,7 +138,7 @@ def question_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespon
 
 def answer_link(request: HttpRequest, pk: int) -> HttpResponse:
     answer = get_object_or_404(Post.objects.answers().select_related("parent"), pk=pk)
-    return redirect(_back(answer))
+    return redirect(thread_url(answer))
 
 
 @login_required
@@ -202,7 +159,7 @@ def question_ask(request: HttpRequest) -> HttpResponse:
 def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
     question = selectors.post_for_action(pk)
     if request.method != "POST":
-        return redirect(_back(question))
+        return redirect(thread_url(question))
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -212,7 +169,7 @@ def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValidationError, PermissionDenied, ApplicationError) as error:
             _form_error(form, error)
         else:
-            return redirect(_back(answer))
+            return redirect(thread_url(answer))
     return _render_question(request, question.question_id, answer_form=form, status=400)
 
 
@@ -241,14 +198,14 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
             author=request.user, post=post, body=form.cleaned_data["body"], parent=parent
         )
     except (ValidationError, PermissionDenied, ApplicationError) as error:
-        if _wants_json(request):
-            return _error_response(request, error, _back(post))
+        if wants_json(request):
+            return error_response(request, error, thread_url(post))
         if form.is_bound and not form.errors:
             _form_error(form, error)
         return _render_question(
             request, post.question_id, comment_form=form, comment_post_id=post.pk, status=400
         )
-    if _wants_json(request):
+    if wants_json(request):
         context = {
             "comment": comment,
             "post": post,
@@ -256,7 +213,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
         }
         html = render_to_string("qa/_comment.html", context, request=request)
         return JsonResponse({"id": comment.pk, "html": html}, status=201)
-    return redirect(f"{_back(post).split('#')[0]}#comment-{comment.pk}")
+    return redirect(f"{thread_url(post).split('#')[0]}#comment-{comment.pk}")
 
 
 def _int_or_zero(value: Any) -> int:
@@ -271,14 +228,16 @@ def _post_action(
 ) -> HttpResponse:
     post = selectors.post_for_action(pk)
     if not request.user.is_authenticated:
-        return _error_response(request, PermissionDenied(_("You must log in first.")), _back(post))
+        return error_response(
+            request, PermissionDenied(_("You must log in first.")), thread_url(post)
+        )
     try:
         result = act(post)
     except (ValidationError, PermissionDenied, ApplicationError) as error:
-        return _error_response(request, error, _back(post))
-    if _wants_json(request):
+        return error_response(request, error, thread_url(post))
+    if wants_json(request):
         return JsonResponse(result)
-    return redirect(_back(post))
+    return redirect(thread_url(post))
 
 
 @require_POST
@@ -311,7 +270,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_for_action(pk)
     decision = permissions.can_edit_post(request.user, post)
     if not decision:
-        return _error_response(request, PermissionDenied(decision.reason), _back(post))
+        return error_response(request, PermissionDenied(decision.reason), thread_url(post))
     form_class = QuestionForm if post.is_question else AnswerForm
     initial: dict[str, Any] = {"body": post.body_source}
     if post.is_question:
@@ -328,7 +287,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _form_error(form, error)
         else:
             messages.success(request, _("Your edit is saved."))
-            return redirect(_back(post))
+            return redirect(thread_url(post))
     status = 400 if form.errors else 200
     return render(
         request,
@@ -345,10 +304,10 @@ def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.post_delete(user=request.user, post=post)
         except (ValidationError, PermissionDenied, ApplicationError) as error:
-            return _error_response(request, error, _back(post))
+            return error_response(request, error, thread_url(post))
         messages.success(request, _("The post is deleted. You can still see it; others cannot."))
-        return redirect(_back(post))
+        return redirect(thread_url(post))
     decision = permissions.can_delete_post(request.user, post)
     if not decision:
-        return _error_response(request, PermissionDenied(decision.reason), _back(post))
-    return render(request, "qa/post_confirm_delete.html", {"post": post, "back": _back(post)})
+        return error_response(request, PermissionDenied(decision.reason), thread_url(post))
+    return render(request, "qa/post_confirm_delete.html", {"post": post, "back": thread_url(post)})
