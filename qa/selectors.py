@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from reputation.bounties import bounty_offer_amounts
 from reputation.models import Bounty
 
 from . import permissions
-from .models import Category, Comment, Post, Tag, Vote
+from .models import Category, Comment, Post, PostType, Tag, Vote
 
 CATEGORY_TREE_CACHE_KEY = "qa:category-tree"
 LIST_COUNT_SECONDS = 60
@@ -168,30 +168,32 @@ _COMMENT_FIELDS = (
 
 def question_page(*, question_id: int, viewer: Any) -> QuestionPage:
     """The question, its answers (accepted first, then by score), every comment
-    thread, the viewer's votes and the open bounty, in six queries whatever
-    their number."""
-    found = list(
-        Post.objects.questions()
+    thread, the viewer's votes and the open bounty, in four queries whatever
+    their number (five while a bounty is open)."""
+    now = timezone.now()
+    open_bounties = Bounty.objects.filter(
+        question=OuterRef("pk"), awarded_at__isnull=True, expired_at__isnull=True, ends_at__gt=now
+    )
+    # The question and its answers in one query: on this scale building a
+    # query costs more than running it.
+    thread = list(
+        Post.objects.filter(
+            Q(pk=question_id, post_type=PostType.QUESTION) | Q(parent_id=question_id)
+        )
         .select_related("author")
         .defer("author__password", "author__email", "author__first_name", "author__last_name")
-        .filter(pk=question_id)[:1]
-    )
-    if not found or not permissions.can_view_post(viewer, found[0]):
-        raise Http404("No such question.")
-    question = found[0]
-
-    visible = Q(deleted_at__isnull=True)
-    if viewer is not None and viewer.is_staff:
-        visible = Q()
-    elif viewer is not None and viewer.is_authenticated:
-        visible |= Q(author=viewer)
-    answers = list(
-        Post.objects.filter(visible, parent=question)
-        .select_related("author")
-        .only(*_ANSWER_FIELDS)
+        .annotate(open_bounty_id=Subquery(open_bounties.values("pk")[:1]))
         .order_by("-score", "created_at")
     )
-    # Accepted first; sorting in Python keeps the query plain.
+    question = next((post for post in thread if post.pk == question_id), None)
+    if question is None or not permissions.can_view_post(viewer, question):
+        raise Http404("No such question.")
+    answers = [
+        post
+        for post in thread
+        if post.pk != question_id and permissions.can_view_post(viewer, post)
+    ]
+    # Accepted first; the query already ordered the rest by score.
     answers.sort(key=lambda answer: answer.pk != question.accepted_answer_id)
     post_ids = [question.pk, *(answer.pk for answer in answers)]
 
@@ -209,16 +211,11 @@ def question_page(*, question_id: int, viewer: Any) -> QuestionPage:
         votes = dict(
             Vote.objects.filter(user=viewer, post_id__in=post_ids).values_list("post_id", "value")
         )
+    open_bounty_id = getattr(question, "open_bounty_id", None)  # annotated above
     open_bounty = (
-        Bounty.objects.filter(
-            question=question,
-            awarded_at__isnull=True,
-            expired_at__isnull=True,
-            ends_at__gt=timezone.now(),
-        )
-        .select_related("offered_by")
-        .only(*_BOUNTY_FIELDS)
-        .first()
+        Bounty.objects.select_related("offered_by").only(*_BOUNTY_FIELDS).get(pk=open_bounty_id)
+        if open_bounty_id
+        else None
     )
     return QuestionPage(
         question,

@@ -10,9 +10,10 @@ from tests.factories import AnswerFactory, CommentFactory, QuestionFactory, User
 
 pytestmark = pytest.mark.django_db
 
-# session + user + question + answers + comments + votes + category path + open
-# bounty + the view-count UPDATE; the same whatever the number of answers and comments.
-QUESTION_PAGE_QUERIES = 9
+# session + user + the question with its answers (and whether a bounty is open)
+# + comments + votes + category path + the view-count UPDATE; the same whatever
+# the number of answers and comments. An open bounty adds one (the bounty).
+QUESTION_PAGE_QUERIES = 7
 LIST_PAGE_QUERIES = 4  # session + user + count + rows (tags are stored on the post)
 
 
