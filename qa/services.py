@@ -194,8 +194,7 @@ class VoteResult:
 
 
 def _votes_today(voter: Any) -> int:
-    now = timezone.now()
-    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    start = reputation.day_start(timezone.now())
     return Vote.objects.filter(user=voter, created_at__gte=start).count()
 
 
@@ -243,10 +242,11 @@ def vote_cast(*, voter: Any, post: Post, value: int) -> VoteResult:
                 _("You have already voted on this post."), code="already_voted"
             ) from None
         reputation.reputation_credit_vote(vote=vote, post=post)
-        badges.badges_after_vote(vote=vote, post=post)
     Post.objects.filter(pk=post.pk).update(score=F("score") + (value - current))
-    score = Post.objects.values_list("score", flat=True).get(pk=post.pk)
-    return VoteResult(score=score, value=value)
+    post.score = Post.objects.values_list("score", flat=True).get(pk=post.pk)
+    if value:
+        badges.badges_after_vote(vote=vote, post=post)
+    return VoteResult(score=post.score, value=value)
 
 
 @transaction.atomic

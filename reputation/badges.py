@@ -284,20 +284,6 @@ def _count_reaches(rows: QuerySet[Any], threshold: int) -> bool:
 # Events -----------------------------------------------------------------------
 
 
-def _score_after_vote(vote: Vote, post: Post) -> int:
-    """The post's score once ``vote`` counts.
-
-    ``vote_cast`` calls the badges before it moves the score column, and a
-    changed vote has already taken the old one out of the votes but not out of
-    the column: ``post.score`` (read under the lock, before the vote) plus the
-    vote is one short after a down-to-up change, while the sum of the votes is
-    exact. The larger of the two is right in both cases, and also when the
-    column was set directly (imports, tests) and no longer equals the votes.
-    """
-    votes = Vote.objects.filter(post_id=post.pk).aggregate(total=Sum("value"))["total"] or 0
-    return max(post.score + vote.value, votes)
-
-
 def _tag_badges(
     *, author_id: int, answer_id: int, score: int, tag_names: list[str]
 ) -> list[_Earned]:
@@ -396,15 +382,18 @@ def badges_after_vote(*, vote: Vote, post: Post) -> None:
     The voter: Supporter or Critic, and Civic Duty. On an upvote, the post's
     author: Student or Teacher, the post's score badges, and for an answer
     Enlightened, Guru, Necromancer and the tag badges of the question's tags
-    (downvotes cannot raise a score). ``post`` is the row ``vote_cast``
-    locked, as it was before this vote moved its score.
+    (downvotes cannot raise a score). ``post.score`` is the score with this
+    vote counted: ``vote_cast`` calls this after moving the score.
     """
     earned = [_Earned(vote.user_id, SUPPORTER if vote.value > 0 else CRITIC)]
     if _count_reaches(Vote.objects.filter(user_id=vote.user_id), CIVIC_DUTY_VOTES):
         earned.append(_Earned(vote.user_id, CIVIC_DUTY))
     if vote.value > 0 and not post.is_deleted:
-        score = _score_after_vote(vote, post)
-        earned += _question_badges(post, score) if post.is_question else _answer_badges(post, score)
+        earned += (
+            _question_badges(post, post.score)
+            if post.is_question
+            else _answer_badges(post, post.score)
+        )
     _award_missing(earned)
 
 

@@ -41,7 +41,8 @@ def users_lock(user_ids: Iterable[int | None]) -> None:
         list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
 
 
-def _day_start(now: datetime) -> datetime:
+def day_start(now: datetime) -> datetime:
+    """Midnight of ``now``'s day: the daily cap and the vote limit reset then (UTC)."""
     return datetime.combine(now.date(), time.min, tzinfo=now.tzinfo)
 
 
@@ -50,7 +51,7 @@ def _capped_today(user_id: int, now: datetime) -> int:
         user_id=user_id,
         reason__in=CAPPED_REASONS,
         reverses__isnull=True,
-        created_at__gte=_day_start(now),
+        created_at__gte=day_start(now),
     ).aggregate(total=Sum("amount"))["total"]
     return int(total or 0)
 

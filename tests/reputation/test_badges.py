@@ -474,14 +474,14 @@ def test_an_upvote_that_earns_nothing_new_costs_a_few_targeted_queries(
     services.vote_cast(voter=UserFactory(), post=answer, value=1)  # Supporter, Teacher
     vote = Vote.objects.get()
     answer.refresh_from_db()
-    # The voter's votes (bounded), the post's votes, its question, the author's
-    # totals in its tags, and the badges already held.
-    with django_assert_num_queries(5):
+    # The voter's votes (bounded), the post's question, the author's totals in
+    # its tags, and the badges already held (the score comes from vote_cast).
+    with django_assert_num_queries(4):
         badges.badges_after_vote(vote=vote, post=answer)
     question = QuestionFactory()
     services.vote_cast(voter=vote.user, post=question, value=1)
     vote = Vote.objects.get(post=question)
-    with django_assert_num_queries(3):  # no question or tags to read for a question
+    with django_assert_num_queries(2):  # no question or tags to read for a question
         badges.badges_after_vote(vote=vote, post=question)
 
 
