@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "accounts",
     "qa",
     "reputation",
+    "search",
 ]
 
 MIDDLEWARE = [

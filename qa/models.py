@@ -64,6 +64,13 @@ class PostType(models.TextChoices):
     ANSWER = "answer", "Answer"
 
 
+class CloseReason(models.TextChoices):
+    DUPLICATE = "duplicate", "Duplicate"
+    NEEDS_DETAILS = "needs_details", "Needs details or clarity"
+    OFF_TOPIC = "off_topic", "Off-topic for this community"
+    OPINION_BASED = "opinion_based", "Opinion-based"
+
+
 class PostQuerySet(models.QuerySet["Post"]):
     def questions(self) -> "PostQuerySet":
         return self.filter(post_type=PostType.QUESTION)
@@ -134,6 +141,30 @@ class Post(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Moderation state of a question (who, when and why): closed questions
+    # take no new answers; a locked post takes no change at all.
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    close_reason = models.CharField(max_length=20, choices=CloseReason.choices, blank=True)
+    # The canonical question when closed as a duplicate.
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    locked_at = models.DateTimeField(null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lock_reason = models.CharField(max_length=200, blank=True)
 
     objects = PostQuerySet.as_manager()
 
@@ -151,6 +182,16 @@ class Post(models.Model):
             models.CheckConstraint(
                 condition=Q(answer_count__gte=0) & Q(comment_count__gte=0) & Q(view_count__gte=0),
                 name="post_counters_gte_0",
+            ),
+            # A closed question has a reason; only a duplicate points at its original.
+            models.CheckConstraint(
+                condition=(Q(closed_at__isnull=True) & Q(close_reason=""))
+                | (Q(closed_at__isnull=False) & ~Q(close_reason="") & _QUESTION),
+                name="post_closed_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(duplicate_of__isnull=True) | Q(close_reason=CloseReason.DUPLICATE),
+                name="post_duplicate_only_when_closed_as_duplicate",
             ),
         ]
         indexes = [
@@ -197,6 +238,14 @@ class Post(models.Model):
     @property
     def is_question(self) -> bool:
         return self.post_type == PostType.QUESTION
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
 
     @property
     def is_deleted(self) -> bool:
@@ -252,6 +301,33 @@ class Comment(MPTTModel):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+class PostLink(models.Model):
+    """A link between two questions: "linked questions" in the sidebar, or a
+    duplicate pointing at its original (Stack Exchange's PostLinks)."""
+
+    class LinkType(models.TextChoices):
+        LINKED = "linked", "Linked"
+        DUPLICATE = "duplicate", "Duplicate"
+
+    from_post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="links_out")
+    to_post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="links_in")
+    link_type = models.CharField(max_length=10, choices=LinkType.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_post", "to_post", "link_type"], name="postlink_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_post=models.F("to_post")), name="postlink_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_post_id} -> {self.to_post_id} ({self.link_type})"
 
 
 class Vote(models.Model):

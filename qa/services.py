@@ -22,6 +22,7 @@ from entraide.errors import ApplicationError
 from entraide.rendering import excerpt, plain_text, render_inline_markdown, render_markdown
 from reputation import badges, bounties
 from reputation import services as reputation
+from search import outbox
 
 from . import permissions, validators
 from .models import Category, Comment, Post, PostType, Tag, Vote
@@ -109,6 +110,7 @@ def question_ask(
     )
     question.tags.set(_tags_for(author, data["tags"]))
     _move_tag_counts(data["tags"], +1)
+    outbox.enqueue_question(question.pk)
     return question
 
 
@@ -133,6 +135,7 @@ def answer_post(*, author: Any, question: Post, body: str) -> Post:
         answer_count=F("answer_count") + 1, last_activity_at=now
     )
     badges.badges_after_answer(answer=answer)
+    outbox.enqueue_question(question.pk)
     return answer
 
 
@@ -246,6 +249,7 @@ def vote_cast(*, voter: Any, post: Post, value: int) -> VoteResult:
     post.score = Post.objects.values_list("score", flat=True).get(pk=post.pk)
     if value:
         badges.badges_after_vote(vote=vote, post=post)
+    outbox.enqueue_question(post.question_id)
     return VoteResult(score=post.score, value=value)
 
 
@@ -279,6 +283,7 @@ def answer_accept(*, user: Any, answer: Post) -> Post:
     question.refresh_from_db()
     reputation.reputation_credit_accept(question=question, answer=answer, accepter=user)
     badges.badges_after_accept(question=question, answer=answer, accepter=user)
+    outbox.enqueue_question(question.pk)
     return question
 
 
@@ -296,6 +301,7 @@ def answer_unaccept(*, user: Any, answer: Post) -> Post:
     reputation.reputation_undo_accept(question=question)
     Post.objects.filter(pk=question.pk).update(accepted_answer=None, accepted_at=None)
     question.refresh_from_db()
+    outbox.enqueue_question(question.pk)
     return question
 
 
@@ -340,6 +346,7 @@ def post_edit(
         Post.objects.filter(pk=post.question_id).update(last_activity_at=now)
     post.save(update_fields=update_fields)
     badges.badges_after_edit(post=post, editor=editor)
+    outbox.enqueue_question(post.question_id)
     return post
 
 
@@ -368,6 +375,7 @@ def post_delete(*, user: Any, post: Post, as_spam: bool = False) -> Post:
     reputation.reputation_reverse_post(post=post)
     if as_spam:
         reputation.reputation_penalise_spam(post=post, moderator=user)
+    outbox.enqueue_question(post.question_id)
     post.refresh_from_db()
     return post
 
