@@ -1,6 +1,7 @@
 """The outbox row is written in the same transaction as the change it reports."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -56,7 +57,7 @@ def test_a_rolled_back_change_leaves_no_outbox_row() -> None:
 
 def test_refused_change_queues_nothing() -> None:
     answer = AnswerFactory()
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.vote_cast(voter=answer.author, post=answer, value=1)
     assert queued() == []
 
