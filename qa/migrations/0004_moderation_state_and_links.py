@@ -7,80 +7,141 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('qa', '0003_list_indexes'),
+        ("qa", "0003_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PostLink',
+            name="PostLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('link_type', models.CharField(choices=[('linked', 'Linked'), ('duplicate', 'Duplicate')], max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "link_type",
+                    models.CharField(
+                        choices=[("linked", "Linked"), ("duplicate", "Duplicate")], max_length=10
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.AddField(
-            model_name='post',
-            name='close_reason',
-            field=models.CharField(blank=True, choices=[('duplicate', 'Duplicate'), ('needs_details', 'Needs details or clarity'), ('off_topic', 'Off-topic for this community'), ('opinion_based', 'Opinion-based')], max_length=20),
+            model_name="post",
+            name="close_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("duplicate", "Duplicate"),
+                    ("needs_details", "Needs details or clarity"),
+                    ("off_topic", "Off-topic for this community"),
+                    ("opinion_based", "Opinion-based"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='post',
-            name='closed_at',
+            model_name="post",
+            name="closed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='post',
-            name='closed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="post",
+            name="closed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='post',
-            name='duplicate_of',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='duplicates', to='qa.post'),
+            model_name="post",
+            name="duplicate_of",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="duplicates",
+                to="qa.post",
+            ),
         ),
         migrations.AddField(
-            model_name='post',
-            name='lock_reason',
+            model_name="post",
+            name="lock_reason",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='post',
-            name='locked_at',
+            model_name="post",
+            name="locked_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='post',
-            name='locked_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="post",
+            name="locked_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_at__isnull', True), ('close_reason', '')), models.Q(('closed_at__isnull', False), models.Q(('close_reason', ''), _negated=True), ('post_type', 'question')), _connector='OR'), name='post_closed_has_reason'),
+            model_name="post",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("closed_at__isnull", True), ("close_reason", "")),
+                    models.Q(
+                        ("closed_at__isnull", False),
+                        models.Q(("close_reason", ""), _negated=True),
+                        ("post_type", "question"),
+                    ),
+                    _connector="OR",
+                ),
+                name="post_closed_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(('duplicate_of__isnull', True), ('close_reason', 'duplicate'), _connector='OR'), name='post_duplicate_only_when_closed_as_duplicate'),
+            model_name="post",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("duplicate_of__isnull", True), ("close_reason", "duplicate"), _connector="OR"
+                ),
+                name="post_duplicate_only_when_closed_as_duplicate",
+            ),
         ),
         migrations.AddField(
-            model_name='postlink',
-            name='from_post',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links_out', to='qa.post'),
+            model_name="postlink",
+            name="from_post",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="links_out", to="qa.post"
+            ),
         ),
         migrations.AddField(
-            model_name='postlink',
-            name='to_post',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links_in', to='qa.post'),
+            model_name="postlink",
+            name="to_post",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="links_in", to="qa.post"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='postlink',
-            constraint=models.UniqueConstraint(fields=('from_post', 'to_post', 'link_type'), name='postlink_unique'),
+            model_name="postlink",
+            constraint=models.UniqueConstraint(
+                fields=("from_post", "to_post", "link_type"), name="postlink_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='postlink',
-            constraint=models.CheckConstraint(condition=models.Q(('from_post', models.F('to_post')), _negated=True), name='postlink_not_self'),
+            model_name="postlink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("from_post", models.F("to_post")), _negated=True),
+                name="postlink_not_self",
+            ),
         ),
     ]
