@@ -381,14 +381,9 @@ def post_delete(*, user: Any, post: Post, as_spam: bool = False) -> Post:
 
 
 def question_view_record(*, question: Post) -> None:
-    """Count one view of a question (a single UPDATE, no lock needed).
+    """Count one view of a question: a single UPDATE, no lock needed.
 
-    ``question.view_count`` is the count the page was read with; only a view
-    that reaches a view badge's threshold pays for evaluating it (concurrent
-    views may step over one; ``badges_backfill`` catches those).
+    The view badges are awarded by the scheduler's sweep
+    (``reputation.badges.badges_award_view_badges``), not here.
     """
     Post.objects.filter(pk=question.pk).update(view_count=F("view_count") + 1)
-    reached = question.view_count + 1
-    if any(question.view_count < threshold <= reached for threshold, _ in badges.VIEW_BADGES):
-        with transaction.atomic():
-            badges.badges_after_view(question=question)

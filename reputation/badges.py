@@ -433,24 +433,6 @@ def badges_after_answer(*, answer: Post) -> None:
     )
 
 
-def badges_after_view(*, question: Post) -> None:
-    """Evaluate Popular, Notable and Famous Question after a counted view.
-
-    Call it right after ``qa.services.question_view_record(question=...)``,
-    in the same request: it reads the fresh view count (one SELECT) and only
-    queries further past the first threshold. Not wired in yet; until then
-    ``badges_backfill`` awards the view badges.
-    """
-    views = Post.objects.values_list("view_count", flat=True).get(pk=question.pk)
-    _award_missing(
-        [
-            _Earned(question.author_id, slug, post=question)
-            for threshold, slug in VIEW_BADGES
-            if views >= threshold
-        ]
-    )
-
-
 def badges_after_faq_promotion(*, answer: Post) -> None:
     """Award FAQ Author for ``answer``, once per answer; the FAQ promotion
     service calls it inside its transaction."""
@@ -595,6 +577,37 @@ def _once_awards(rule: _OnceRule, badge: Badge, batch_size: int) -> Iterator[Bad
         yield BadgeAward(user_id=user_id, badge=badge, key="", post_id=link)
 
 
+def _per_post_awards(badge: Badge, posts: QuerySet[Post], batch_size: int) -> Iterator[BadgeAward]:
+    """The awards of a per-post badge that ``posts`` earn and nobody holds yet."""
+    held = BadgeAward.objects.filter(
+        badge=badge,
+        user_id=OuterRef("author_id"),
+        key=Cast(OuterRef("pk"), output_field=CharField()),
+    )
+    rows = posts.filter(~Exists(held)).order_by().values_list("author_id", "pk")
+    for author_id, post_id in rows.iterator(chunk_size=batch_size):
+        yield BadgeAward(user_id=author_id, badge=badge, key=str(post_id), post_id=post_id)
+
+
+def badges_award_view_badges(*, batch_size: int = 1000) -> int:
+    """Award Popular, Notable and Famous Question to the questions past their thresholds.
+
+    Run by the scheduler rather than by the page view that crosses a
+    threshold, so a question page never pays for awarding (its query count
+    stays fixed). Idempotent; returns the number of awards made.
+    """
+    made = 0
+    questions = Post.objects.questions().visible()
+    for views, slug in VIEW_BADGES:
+        badge = badge_get(slug)
+        awards = list(_per_post_awards(badge, questions.filter(view_count__gte=views), batch_size))
+        if awards:
+            _insert(awards, batch_size)
+            _recount([badge.pk])
+            made += len(awards)
+    return made
+
+
 def badges_backfill(*, batch_size: int = 1000) -> BackfillReport:
     """Evaluate every badge rule for every member and post; award what is missing.
 
@@ -610,20 +623,7 @@ def badges_backfill(*, batch_size: int = 1000) -> BackfillReport:
         _insert(_once_awards(rule, badges[rule.slug], batch_size), batch_size)
 
     for slug, posts in _per_post_rules():
-        badge = badges[slug]
-        held = BadgeAward.objects.filter(
-            badge=badge,
-            user_id=OuterRef("author_id"),
-            key=Cast(OuterRef("pk"), output_field=CharField()),
-        )
-        rows = posts.filter(~Exists(held)).order_by().values_list("author_id", "pk")
-        _insert(
-            (
-                BadgeAward(user_id=author_id, badge=badge, key=str(post_id), post_id=post_id)
-                for author_id, post_id in rows.iterator(chunk_size=batch_size)
-            ),
-            batch_size,
-        )
+        _insert(_per_post_awards(badges[slug], posts, batch_size), batch_size)
 
     _backfill_tag_badges(batch_size)
 

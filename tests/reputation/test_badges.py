@@ -259,17 +259,24 @@ def test_answer_sixty_days_late_reaching_five_earns_necromancer() -> None:
 # Views and the FAQ --------------------------------------------------------------
 
 
-def test_views_earn_popular_notable_famous_question_when_evaluated() -> None:
+def test_views_earn_popular_notable_famous_question_from_the_sweep() -> None:
     question = QuestionFactory(author=newcomer())
     Post.objects.filter(pk=question.pk).update(view_count=2_499)
     services.question_view_record(question=question)
-    badges.badges_after_view(question=question)
+    assert held(question.author) == set()  # the page view itself awards nothing
+    assert badges.badges_award_view_badges() == 2
     assert held(question.author) == {"popular-question", "notable-question"}
     Post.objects.filter(pk=question.pk).update(view_count=10_000)
-    badges.badges_after_view(question=question)
-    badges.badges_after_view(question=question)
+    assert badges.badges_award_view_badges() == 1
+    assert badges.badges_award_view_badges() == 0
     assert held(question.author) == {"popular-question", "notable-question", "famous-question"}
     assert award_count("famous-question") == 1
+
+
+def test_a_deleted_question_earns_no_view_badge() -> None:
+    question = QuestionFactory(author=newcomer(), view_count=1_000)
+    Post.objects.filter(pk=question.pk).update(deleted_at=timezone.now())
+    assert badges.badges_award_view_badges() == 0
 
 
 def test_faq_promotion_earns_faq_author_once_per_answer() -> None:
@@ -383,7 +390,7 @@ def _community() -> dict[str, User]:
     old = QuestionFactory(author=asker, created_at=timezone.now() - timedelta(days=90))
     Post.objects.filter(pk=old.pk).update(view_count=999)
     services.question_view_record(question=old)
-    badges.badges_after_view(question=old)
+    badges.badges_award_view_badges()  # the scheduler's sweep
     late = services.answer_post(author=answerer, question=old, body=BODY)
     services.answer_accept(user=asker, answer=late)
     set_score(late, 40)
@@ -580,7 +587,9 @@ def test_tag_badge_page_links_the_tag(client) -> None:
 
 
 @pytest.mark.django_db
-def test_the_view_that_reaches_1000_awards_popular_question(client) -> None:
+def test_the_scheduler_awards_popular_question_after_the_1000th_view(client) -> None:
+    from django.core.management import call_command
+
     from qa.models import Post as PostModel
     from reputation.models import BadgeAward as Award
     from tests.factories import QuestionFactory as Questions
@@ -588,6 +597,8 @@ def test_the_view_that_reaches_1000_awards_popular_question(client) -> None:
     question = Questions()
     PostModel.objects.filter(pk=question.pk).update(view_count=999)
     client.get(question.get_absolute_url())
-    assert Award.objects.filter(user=question.author, badge__slug="popular-question").count() == 1
-    client.get(question.get_absolute_url())  # past the threshold: nothing new, no extra work
-    assert Award.objects.filter(user=question.author, badge__slug="popular-question").count() == 1
+    popular = Award.objects.filter(user=question.author, badge__slug="popular-question")
+    assert popular.count() == 0  # the page only counts the view
+    call_command("run_scheduler", "--once")
+    call_command("run_scheduler", "--once")
+    assert popular.count() == 1

@@ -1,4 +1,4 @@
-"""A small scheduler for the periodic reputation jobs.
+"""A small scheduler for the periodic reputation jobs (serial voting, bounty expiry, view badges).
 
 Runs each job in turn when it is due, sleeping in between; a job that raises
 is logged and the loop carries on. SIGTERM or SIGINT stops it after the job
@@ -18,7 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
 
-from reputation import bounties, serial_voting
+from reputation import badges, bounties, serial_voting
 
 logger = logging.getLogger("reputation.scheduler")
 
@@ -33,6 +33,10 @@ def _serial_votes() -> str:
 
 def _bounties_expire() -> str:
     return f"{bounties.bounties_expire().count} bounty(ies) expired"
+
+
+def _view_badges() -> str:
+    return f"{badges.badges_award_view_badges()} view badge(s) awarded"
 
 
 @dataclass
@@ -85,7 +89,7 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
 
 
 class Command(BaseCommand):
-    help = "Run the periodic jobs (serial voting, bounty expiry) until stopped."
+    help = "Run the periodic jobs (serial voting, bounty expiry, view badges) until stopped."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -102,12 +106,20 @@ class Command(BaseCommand):
             metavar="MINUTES",
             help="how often to expire ended bounties (default 60 minutes)",
         )
+        parser.add_argument(
+            "--view-badges-every",
+            type=float,
+            default=5.0,
+            metavar="MINUTES",
+            help="how often to award the question-view badges (default 5 minutes)",
+        )
         parser.add_argument("--once", action="store_true", help="run every job once and exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
         jobs = [
             Job("serial_votes", options["serial_votes_every"] * 60, _serial_votes),
             Job("bounties_expire", options["bounties_every"] * 60, _bounties_expire),
+            Job("view_badges", options["view_badges_every"] * 60, _view_badges),
         ]
         if options["once"]:
             for job in jobs:
