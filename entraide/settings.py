@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "qa",
     "reputation",
     "search",
+    "versioning",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from mptt.forms import TreeNodeChoiceField
 
+from versioning.services import clean_summary
+
 from . import validators
 from .models import Category
 
@@ -56,6 +58,24 @@ class QuestionForm(forms.Form):
 
 class AnswerForm(forms.Form):
     body = _body_field(_("Your answer"))
+
+
+def _summary_field() -> forms.CharField:
+    return _ValidatedCharField(
+        clean_summary,
+        label=_("Edit summary"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Briefly, what did you change and why? (fixed a typo, clarified the steps …)"),
+    )
+
+
+class QuestionEditForm(QuestionForm):
+    summary = _summary_field()
+
+
+class AnswerEditForm(AnswerForm):
+    summary = _summary_field()
 
 
 class CommentForm(forms.Form):

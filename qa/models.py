@@ -6,6 +6,7 @@ of thing. Counters on a post are only ever moved with ``F()`` expressions by
 the services in ``qa.services``.
 """
 
+import reversion
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -263,6 +264,12 @@ class Post(models.Model):
     @staticmethod
     def slug_for(title: str) -> str:
         return slugify(title)[:80].strip("-") or "question"
+
+
+# What a post's history records: each revision stores these fields as they
+# were after the change (see versioning.services for the convention).
+POST_VERSIONED_FIELDS = ("title", "body_source", "tag_names", "category", "is_community_wiki")
+reversion.register(Post, fields=POST_VERSIONED_FIELDS)
 
 
 def thread_url(post: Post) -> str:

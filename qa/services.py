@@ -23,10 +23,13 @@ from entraide.rendering import excerpt, plain_text, render_inline_markdown, rend
 from reputation import badges, bounties
 from reputation import services as reputation
 from search import outbox
+from versioning.models import RevisionKind
+from versioning.services import clean_summary, revision_record
 
 from . import permissions, validators
 from .models import Category, Comment, Post, PostType, Tag, Vote
 from .permissions import require
+from .revisions import post_revision_baseline
 
 
 def _clean_fields(**cleaners: tuple[Any, Any]) -> dict[str, Any]:
@@ -110,6 +113,7 @@ def question_ask(
     )
     question.tags.set(_tags_for(author, data["tags"]))
     _move_tag_counts(data["tags"], +1)
+    revision_record(obj=question, author=author, kind=RevisionKind.CREATED, created_at=now)
     outbox.enqueue_question(question.pk)
     return question
 
@@ -134,6 +138,7 @@ def answer_post(*, author: Any, question: Post, body: str) -> Post:
     Post.objects.filter(pk=question.pk).update(
         answer_count=F("answer_count") + 1, last_activity_at=now
     )
+    revision_record(obj=answer, author=author, kind=RevisionKind.CREATED, created_at=now)
     badges.badges_after_answer(answer=answer)
     outbox.enqueue_question(question.pk)
     return answer
@@ -314,15 +319,51 @@ def post_edit(
     title: str | None = None,
     tags: str | Iterable[str] | None = None,
     category: Category | None = None,
+    summary: str = "",
 ) -> Post:
-    """Edit a question (title, body, tags, category) or an answer (body)."""
+    """Edit a question (title, body, tags, category) or an answer (body).
+
+    The edit is a new revision of the post, with ``summary`` as its edit
+    summary (see ``qa.revisions``).
+    """
     post = _lock_post(post.pk)
     require(permissions.can_edit_post(editor, post))
-    cleaners: dict[str, tuple[Any, Any]] = {"body": (validators.clean_body, body)}
+    return _post_apply_edit(
+        post=post,
+        editor=editor,
+        body=body,
+        title=title,
+        tags=tags,
+        category=category,
+        summary=summary,
+        kind=RevisionKind.EDITED,
+    )
+
+
+def _post_apply_edit(
+    *,
+    post: Post,
+    editor: Any,
+    body: str,
+    title: str | None,
+    tags: str | Iterable[str] | None,
+    category: Category | None,
+    summary: str,
+    kind: RevisionKind,
+    restored_number: int | None = None,
+    approved_by: Any = None,
+) -> Post:
+    """Change a locked post's content and record the revision; the caller has
+    checked who may do it. Edits, rollbacks and approved suggestions share it."""
+    cleaners: dict[str, tuple[Any, Any]] = {
+        "body": (validators.clean_body, body),
+        "summary": (clean_summary, summary),
+    }
     if post.is_question:
         cleaners["title"] = (validators.clean_title, title or "")
         cleaners["tags"] = (validators.clean_tags, tags or "")
     data = _clean_fields(**cleaners)
+    post_revision_baseline(post)
     now = timezone.now()
     rendered = _rendered(data["body"])
     for field, value in rendered.items():
@@ -345,6 +386,15 @@ def post_edit(
     else:
         Post.objects.filter(pk=post.question_id).update(last_activity_at=now)
     post.save(update_fields=update_fields)
+    revision_record(
+        obj=post,
+        author=editor,
+        kind=kind,
+        summary=data["summary"],
+        created_at=now,
+        restored_number=restored_number,
+        approved_by=approved_by,
+    )
     badges.badges_after_edit(post=post, editor=editor)
     outbox.enqueue_question(post.question_id)
     return post

@@ -22,7 +22,14 @@ from entraide.errors import ApplicationError
 from entraide.http import error_response, messages_of, wants_json
 
 from . import permissions, selectors, services
-from .forms import AnswerForm, CommentForm, QuestionForm, VoteForm
+from .forms import (
+    AnswerEditForm,
+    AnswerForm,
+    CommentForm,
+    QuestionEditForm,
+    QuestionForm,
+    VoteForm,
+)
 from .models import Category, Comment, Post, Tag, thread_url
 
 
@@ -271,7 +278,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     decision = permissions.can_edit_post(request.user, post)
     if not decision:
         return error_response(request, PermissionDenied(decision.reason), thread_url(post))
-    form_class = QuestionForm if post.is_question else AnswerForm
+    form_class = QuestionEditForm if post.is_question else AnswerEditForm
     initial: dict[str, Any] = {"body": post.body_source}
     if post.is_question:
         initial |= {
