@@ -11,7 +11,7 @@ from mptt.forms import TreeNodeChoiceField
 from versioning.services import clean_summary
 
 from . import validators
-from .models import Category
+from .models import Category, SuggestedEdit
 
 
 class _ValidatedCharField(forms.CharField):
@@ -90,4 +90,36 @@ class CommentForm(forms.Form):
 class VoteForm(forms.Form):
     value = forms.TypedChoiceField(
         choices=[("1", "up"), ("-1", "down"), ("0", "retract")], coerce=int
+    )
+
+
+class SuggestEditForm(forms.Form):
+    """A suggested edit: the post's fields and a required summary for the reviewers."""
+
+    title = QuestionForm.base_fields["title"]
+    body = _body_field(_("Body"))
+    tags = QuestionForm.base_fields["tags"]
+    summary = _ValidatedCharField(
+        clean_summary,
+        label=_("Edit summary"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Reviewers read this first: what did you change and why?"),
+        error_messages={"required": _("Tell the reviewers what you changed and why.")},
+    )
+
+    def __init__(self, *args: Any, is_question: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not is_question:
+            del self.fields["title"]
+            del self.fields["tags"]
+
+
+class RejectSuggestionForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why reject it?"),
+        choices=SuggestedEdit.RejectReason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note to the member (required for “Other”)"), required=False, max_length=300
     )

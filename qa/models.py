@@ -357,3 +357,66 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.value:+d} on {self.post_id}"
+
+
+class SuggestedEdit(models.Model):
+    """An edit proposed by a member who may not edit the post directly; it
+    waits for review. At most one per post waits at a time (a database
+    constraint). ``base_revision`` is the post's revision number the edit
+    started from: a later revision makes the suggestion stale."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    class RejectReason(models.TextChoices):
+        NO_IMPROVEMENT = "no_improvement", "No improvement whatsoever"
+        CONFLICTS_WITH_AUTHOR = (
+            "conflicts_with_author",
+            "Clearly conflicts with the author's intent",
+        )
+        REPLY = "reply", "Should have been a comment or an answer"
+        SPAM = "spam", "Spam or vandalism"
+        STALE = "stale", "Conflicts with a later edit"
+        OTHER = "other", "Other (explained below)"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="suggested_edits")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suggested_edits"
+    )
+    title = models.CharField(max_length=150, blank=True)
+    body_source = models.TextField()
+    tag_names = models.CharField(max_length=200, blank=True)
+    summary = models.CharField(max_length=300)
+    base_revision = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reject_reason = models.CharField(max_length=30, choices=RejectReason.choices, blank=True)
+    reject_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post"],
+                condition=Q(status="pending"),
+                name="one_pending_suggested_edit_per_post",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", reviewer__isnull=True, reviewed_at__isnull=True)
+                | (~Q(status="pending") & Q(reviewed_at__isnull=False)),
+                name="suggested_edit_reviewed_unless_pending",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reject_reason=""),
+                name="suggested_edit_rejected_with_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="suggested_edit_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"Suggested edit {self.pk} of post {self.post_id}"

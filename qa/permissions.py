@@ -101,6 +101,44 @@ def can_edit_post(user: Any, post: Post) -> Decision:
     return _privilege(user, privilege)
 
 
+def can_suggest_edit(user: Any, post: Post) -> Decision:
+    """Members who may not edit a post may suggest an edit to it."""
+    decision = _member(user) and _live(post)
+    if decision and can_edit_post(user, post):
+        return Decision(False, _("You can edit this post directly."))
+    return decision
+
+
+def can_review_suggested_edit(user: Any, suggestion: Any, post: Post) -> Decision:
+    """Members with "edit any post" (and staff) review suggested edits; a
+    post's author may review those made to their own post."""
+    decision = _member(user)
+    if decision and suggestion.author_id == user.pk:
+        return Decision(False, _("You cannot review your own suggested edit."))
+    if not decision or post.author_id == user.pk or user.is_staff:
+        return decision
+    return _privilege(user, Privilege.EDIT_ANY_POST)
+
+
+def can_review_suggested_edits(user: Any) -> Decision:
+    """Who sees the review queue of suggested edits."""
+    return _member(user) and (
+        ALLOWED if user.is_staff else _privilege(user, Privilege.EDIT_ANY_POST)
+    )
+
+
+def can_set_community_wiki(user: Any, post: Post, is_community_wiki: bool = True) -> Decision:
+    """An author may make their post community wiki; only staff undo it."""
+    decision = _member(user) and _live(post)
+    if not decision or user.is_staff:
+        return decision
+    if is_community_wiki and post.author_id == user.pk:
+        return decision
+    if is_community_wiki:
+        return Decision(False, _("Only the author or staff can make a post community wiki."))
+    return Decision(False, _("Only staff can turn community wiki off."))
+
+
 def can_delete_post(user: Any, post: Post) -> Decision:
     decision = _member(user) and _live(post)
     if decision and not (post.author_id == user.pk or user.is_staff):

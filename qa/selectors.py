@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -12,9 +13,10 @@ from django.utils import timezone
 
 from reputation.bounties import bounty_offer_amounts
 from reputation.models import Bounty
+from versioning.models import RevisionInfo
 
 from . import permissions
-from .models import Category, Comment, Post, PostType, Tag, Vote
+from .models import Category, Comment, Post, PostType, SuggestedEdit, Tag, Vote
 
 CATEGORY_TREE_CACHE_KEY = "qa:category-tree"
 LIST_COUNT_SECONDS = 60
@@ -277,3 +279,21 @@ def user_posts(*, user: Any, post_type: str, limit: int = 20) -> list[Post]:
         .order_by("-score", "-created_at")[:limit]
     )
     return list(posts)
+
+
+def suggested_edit_queue(*, limit: int = 50) -> list[SuggestedEdit]:
+    """Suggested edits waiting for review, oldest first, each annotated with
+    its post's latest revision number (stale when above ``base_revision``)."""
+    latest = (
+        RevisionInfo.objects.filter(
+            content_type=ContentType.objects.get_for_model(Post), object_id=OuterRef("post_id")
+        )
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    return list(
+        SuggestedEdit.objects.filter(status=SuggestedEdit.Status.PENDING)
+        .select_related("post__parent", "author")
+        .annotate(latest_revision=Subquery(latest))
+        .order_by("created_at")[:limit]
+    )

@@ -328,7 +328,7 @@ def post_edit(
     """
     post = _lock_post(post.pk)
     require(permissions.can_edit_post(editor, post))
-    return _post_apply_edit(
+    return post_apply_edit(
         post=post,
         editor=editor,
         body=body,
@@ -340,7 +340,7 @@ def post_edit(
     )
 
 
-def _post_apply_edit(
+def post_apply_edit(
     *,
     post: Post,
     editor: Any,

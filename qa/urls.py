@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import editing_views, views
 
 app_name = "qa"
 
@@ -18,6 +18,27 @@ urlpatterns = [
     path("posts/<int:pk>/vote/", views.vote, name="vote"),
     path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
     path("posts/<int:pk>/delete/", views.post_delete, name="post_delete"),
+    path("posts/<int:pk>/revisions/", editing_views.post_history, name="post_history"),
+    path("posts/<int:pk>/revisions/diff/", editing_views.post_diff, name="post_diff"),
+    path(
+        "posts/<int:pk>/revisions/<int:number>/rollback/",
+        editing_views.post_rollback,
+        name="post_rollback",
+    ),
+    path("posts/<int:pk>/suggest-edit/", editing_views.post_suggest_edit, name="post_suggest_edit"),
+    path(
+        "posts/<int:pk>/community-wiki/",
+        editing_views.post_community_wiki,
+        name="post_community_wiki",
+    ),
+    path(
+        "review/suggested-edits/", editing_views.suggested_edit_queue, name="suggested_edit_queue"
+    ),
+    path(
+        "review/suggested-edits/<int:pk>/",
+        editing_views.suggested_edit_detail,
+        name="suggested_edit_detail",
+    ),
     path("answers/<int:pk>/accept/", views.accept, name="accept"),
     path("tags/", views.tag_list, name="tag_list"),
     path("categories/", views.category_list, name="category_list"),

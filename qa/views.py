@@ -277,6 +277,8 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_for_action(pk)
     decision = permissions.can_edit_post(request.user, post)
     if not decision:
+        if request.method == "GET" and permissions.can_suggest_edit(request.user, post):
+            return redirect("qa:post_suggest_edit", pk=post.pk)
         return error_response(request, PermissionDenied(decision.reason), thread_url(post))
     form_class = QuestionEditForm if post.is_question else AnswerEditForm
     initial: dict[str, Any] = {"body": post.body_source}

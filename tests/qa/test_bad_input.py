@@ -130,7 +130,10 @@ def test_accept_and_change_accepted_via_json(client) -> None:
 
 def test_editing_someone_elses_post_is_403(client, member) -> None:
     answer = AnswerFactory()
-    assert client.get(f"/posts/{answer.pk}/edit/").status_code == 403
+    # The edit page offers to suggest an edit instead; saving is refused.
+    assert client.get(f"/posts/{answer.pk}/edit/")["Location"] == (
+        f"/posts/{answer.pk}/suggest-edit/"
+    )
     response = client.post(f"/posts/{answer.pk}/edit/", {"body": BODY})
     assert response.status_code == 403
     answer.refresh_from_db()
