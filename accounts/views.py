@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -25,7 +26,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             return redirect("qa:question_list")
     status = 400 if form.errors else 200
     return render(request, "registration/signup.html", {"form": form}, status=status)

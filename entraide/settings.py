@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "reputation",
     "search",
     "versioning",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +133,13 @@ DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's ModelBackend, loading the member with their unread-notification
+# count for the header in the same query. ModelBackend stays listed so that
+# sessions started with it stay valid (their header counts with one query more).
+AUTHENTICATION_BACKENDS = [
+    "notifications.backends.UserWithUnreadCountBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

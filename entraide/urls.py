@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("reputation.urls")),
     path("badges/", include("reputation.badge_urls")),
     path("bounties/", include("reputation.bounty_urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("qa.urls")),
 ]

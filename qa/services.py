@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entraide.errors import ApplicationError
+from entraide.links import link
 from entraide.rendering import excerpt, plain_text, render_inline_markdown, render_markdown
+from notifications.services import notify, notify_mentions
 from reputation import badges, bounties
 from reputation import services as reputation
 from search import outbox
@@ -77,6 +79,11 @@ def _tags_for(user: Any, names: list[str]) -> list[Tag]:
     return [existing.get(name) or Tag.objects.get_or_create(name=name)[0] for name in names]
 
 
+def _thread_link(question_id: int, slug: str, anchor: str = "") -> str:
+    """A post's place on its question page, for notifications."""
+    return link("qa:question_detail", pk=question_id, slug=slug or "question") + anchor
+
+
 def _move_tag_counts(names: Iterable[str], delta: int) -> None:
     names = list(names)
     if names:
@@ -114,6 +121,13 @@ def question_ask(
     question.tags.set(_tags_for(author, data["tags"]))
     _move_tag_counts(data["tags"], +1)
     revision_record(obj=question, author=author, kind=RevisionKind.CREATED, created_at=now)
+    notify_mentions(
+        text=data["body"],
+        actor=author,
+        target=question,
+        title=question.title,
+        url=_thread_link(question.pk, question.slug),
+    )
     outbox.enqueue_question(question.pk)
     return question
 
@@ -140,6 +154,16 @@ def answer_post(*, author: Any, question: Post, body: str) -> Post:
     )
     revision_record(obj=answer, author=author, kind=RevisionKind.CREATED, created_at=now)
     badges.badges_after_answer(answer=answer)
+    url = _thread_link(question.pk, question.slug, f"#answer-{answer.pk}")
+    notify(question.author_id, "answer", author, answer, title=question.title, url=url)
+    notify_mentions(
+        text=data["body"],
+        actor=author,
+        target=answer,
+        title=question.title,
+        url=url,
+        exclude=[question.author_id],
+    )
     outbox.enqueue_question(question.pk)
     return answer
 
@@ -152,12 +176,16 @@ def comment_add(*, author: Any, post: Post, body: str, parent: Comment | None = 
     thread, and two replies computing them at once would corrupt the tree.
     """
     post = _lock_post(post.pk)
-    question_author_id = (
-        None
+    question = (
+        post
         if post.is_question
-        else Post.objects.values_list("author_id", flat=True).get(pk=post.question_id)
+        else Post.objects.only("author_id", "title", "slug").get(pk=post.question_id)
     )
-    require(permissions.can_comment_post(author, post, question_author_id=question_author_id))
+    require(
+        permissions.can_comment_post(
+            author, post, question_author_id=None if post.is_question else question.author_id
+        )
+    )
     data = _clean_fields(body=(validators.clean_comment, body))
     fields = {
         "post": post,
@@ -192,7 +220,26 @@ def comment_add(*, author: Any, post: Post, body: str, parent: Comment | None = 
         comment.save()
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     badges.badges_after_comment(comment=comment)
+    _notify_comment(comment, post, question, parent)
     return comment
+
+
+def _notify_comment(comment: Comment, post: Post, question: Post, parent: Comment | None) -> None:
+    """The replied-to comment's author, the post's author (once, as a reply if
+    both), and the members the comment mentions."""
+    about = {
+        "actor": comment.author_id,
+        "target": comment,
+        "title": question.title,
+        "url": _thread_link(question.pk, question.slug, f"#comment-{comment.pk}"),
+        "body": plain_text(comment.body_html),
+    }
+    told: set[int] = set()
+    if parent is not None and notify(parent.author_id, "reply", **about):
+        told.add(parent.author_id)
+    if post.author_id not in told and notify(post.author_id, "comment", **about):
+        told.add(post.author_id)
+    notify_mentions(text=comment.body_source, exclude=told, **about)
 
 
 @dataclass(frozen=True)
@@ -288,6 +335,14 @@ def answer_accept(*, user: Any, answer: Post) -> Post:
     question.refresh_from_db()
     reputation.reputation_credit_accept(question=question, answer=answer, accepter=user)
     badges.badges_after_accept(question=question, answer=answer, accepter=user)
+    notify(
+        answer.author_id,
+        "accepted",
+        user,
+        answer,
+        title=question.title,
+        url=_thread_link(question.pk, question.slug, f"#answer-{answer.pk}"),
+    )
     outbox.enqueue_question(question.pk)
     return question
 
@@ -365,6 +420,7 @@ def post_apply_edit(
     data = _clean_fields(**cleaners)
     post_revision_baseline(post)
     now = timezone.now()
+    previous_body = post.body_source
     rendered = _rendered(data["body"])
     for field, value in rendered.items():
         setattr(post, field, value)
@@ -396,8 +452,29 @@ def post_apply_edit(
         approved_by=approved_by,
     )
     badges.badges_after_edit(post=post, editor=editor)
+    _notify_edit(post, editor, previous_body)
     outbox.enqueue_question(post.question_id)
     return post
+
+
+def _notify_edit(post: Post, editor: Any, previous_body: str) -> None:
+    """The post's author (when someone else edited), and members newly mentioned."""
+    if post.is_question:
+        title, slug = post.title, post.slug
+        url = _thread_link(post.pk, slug)
+    else:
+        title, slug = Post.objects.values_list("title", "slug").get(pk=post.question_id)
+        url = _thread_link(post.question_id, slug, f"#answer-{post.pk}")
+    notify(post.author_id, "edit", editor, post, title=title, url=url)
+    notify_mentions(
+        text=post.body_source,
+        previous_text=previous_body,
+        actor=editor,
+        target=post,
+        title=title,
+        url=url,
+        exclude=[post.author_id],
+    )
 
 
 @transaction.atomic

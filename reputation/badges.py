@@ -26,6 +26,8 @@ from django.db.models.functions import Cast
 from django.http import Http404
 
 from accounts.models import User
+from entraide.links import link
+from notifications.services import notify
 from qa.models import Comment, Post, Tag, Vote
 
 from .models import Badge, BadgeAward, BadgeTier
@@ -220,7 +222,7 @@ def badge_award(
     once-only, and ``post`` is only the link shown with them. The insert runs
     in a savepoint, so the unique constraint turns a replay or a race into
     ``False``; the badge's award count moves with ``F()`` only after an insert
-    (which locks the badge row until commit).
+    (which locks the badge row until commit), and the member is notified.
     """
     badge = badge_get(badge_slug, tag=tag)
     key = _award_key(badge_slug, post=post, tag=tag)
@@ -233,6 +235,7 @@ def badge_award(
     except IntegrityError:
         return False
     Badge.objects.filter(pk=badge.pk).update(award_count=F("award_count") + 1)
+    notify(user_id, "badge", target=badge, url=link("badges:badge_detail", slug=badge.slug))
     return True
 
 

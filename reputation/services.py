@@ -21,7 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from entraide.links import link
+from notifications.services import notify
 
+from . import privileges
 from .models import Reason, ReputationEvent
 
 # Votes and approved edits count towards the daily cap; acceptance and
@@ -56,14 +59,27 @@ def _capped_today(user_id: int, now: datetime) -> int:
     return int(total or 0)
 
 
-def _floored(user_id: int, amount: int) -> int:
-    """The part of ``amount`` that keeps reputation at 1 or more.
+def _current(user_id: int) -> int:
+    # Read under the row lock taken by ``users_lock``; the total itself still
+    # moves with ``F()``.
+    return User.objects.values_list("reputation", flat=True).get(pk=user_id)
 
-    Reads the total under the row lock taken by ``users_lock``; the total
-    itself still moves with ``F()``.
-    """
-    current = User.objects.values_list("reputation", flat=True).get(pk=user_id)
-    return max(amount, 1 - current)
+
+def _floored(user_id: int, amount: int, current: int | None = None) -> int:
+    """The part of ``amount`` that keeps reputation at 1 or more."""
+    return max(amount, 1 - (_current(user_id) if current is None else current))
+
+
+def _notify_privileges(user_id: int, before: int, after: int) -> None:
+    """Tell a member of each privilege a credit from ``before`` to ``after`` unlocked."""
+    for privilege, needed in privileges.thresholds().items():
+        if before < needed <= after:
+            notify(
+                user_id,
+                "privilege",
+                title=str(privileges.Privilege(privilege).label),
+                url=link("reputation:privilege_list"),
+            )
 
 
 def _move(user_id: int, amount: int) -> None:
@@ -86,13 +102,15 @@ def reputation_credit(
 
     Returns ``None`` when this event was already counted: the unique
     constraint on (user, key, reason) turns a replay or a race into a no-op.
+    A credit that crosses a privilege's threshold notifies the member.
     """
     users_lock([user_id])
     now = timezone.now()
     applied = amount
     if capped and amount > 0:
         applied = max(0, min(amount, _rule("DAILY_CAP") - _capped_today(user_id, now)))
-    applied = _floored(user_id, applied)
+    current = _current(user_id)
+    applied = _floored(user_id, applied, current)
     try:
         with transaction.atomic():
             event = ReputationEvent.objects.create(
@@ -107,6 +125,8 @@ def reputation_credit(
     except IntegrityError:
         return None
     _move(user_id, applied)
+    if reason != Reason.IMPORTED:  # history brought in, not something just earned
+        _notify_privileges(user_id, current, current + applied)
     return event
 
 

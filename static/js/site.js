@@ -1,5 +1,5 @@
-// Progressive enhancement for the question page: vote, accept and reply
-// without a reload. Every form also works with scripts off.
+// Progressive enhancement for the question page (vote, accept and reply) and
+// the inbox (mark read) without a reload. Every form also works with scripts off.
 (function () {
   "use strict";
 
@@ -119,6 +119,27 @@
     textarea.focus();
   }
 
+  function setUnread(count) {
+    var link = document.querySelector(".inbox-link");
+    var badge = link && link.querySelector(".unread-count");
+    if (badge && !count) badge.remove();
+    else if (badge) badge.firstChild.textContent = String(count);
+  }
+
+  function onRead(form) {
+    post(form).then(function (result) {
+      var items = form.matches("[data-read-all]")
+        ? document.querySelectorAll(".notification.unread")
+        : [form.closest(".notification")];
+      items.forEach(function (item) {
+        item.classList.remove("unread");
+        var read = item.querySelector("[data-read]");
+        if (read) read.remove();
+      });
+      setUnread(result.unread);
+    }).catch(function (error) { showError(form.closest("main"), error.message); });
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!window.fetch || !(form instanceof HTMLFormElement)) return;
@@ -128,6 +149,8 @@
       event.preventDefault(); onAccept(form);
     } else if (form.matches(".comment-form")) {
       event.preventDefault(); onComment(form);
+    } else if (form.matches("[data-read], [data-read-all]")) {
+      event.preventDefault(); onRead(form);
     }
   });
 

@@ -492,12 +492,13 @@ def test_an_upvote_that_earns_nothing_new_costs_a_few_targeted_queries(
         badges.badges_after_vote(vote=vote, post=question)
 
 
-def test_an_award_adds_a_badge_read_an_insert_and_a_counter_update(
+def test_an_award_adds_a_badge_read_an_insert_a_counter_update_and_a_notification(
     django_assert_num_queries,
 ) -> None:
     badge_award(UserFactory(), "editor")  # the badge row exists
     user = UserFactory()
-    with django_assert_num_queries(7):  # 2 savepoints around: read, insert, F() update
+    # 2 savepoints around: read, insert, F() update, the notification's insert
+    with django_assert_num_queries(8):
         assert badge_award(user, "editor") is True
 
 

@@ -1,0 +1,72 @@
+"""Notification rows: one per recipient per event, written inside the event's
+transaction by ``notifications.services.notify``; the inbox reads them and the
+mail worker (``notifications_send``) sends them after commit."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class MailState(models.TextChoices):
+    PENDING = "pending", "Waiting for the mail worker"
+    SENT = "sent", "Sent (alone or in a digest)"
+    SKIPPED = "skipped", "Not mailed (the member does not want it)"
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    # A key of ``notifications.kinds.KINDS``.
+    kind = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    # What the inbox and the e-mail show, copied at write time: the inbox reads
+    # one table, and a notification still reads right after its target changes.
+    title = models.CharField(max_length=200, blank=True)
+    url = models.CharField(max_length=500)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    mail_state = models.CharField(
+        max_length=10, choices=MailState.choices, default=MailState.PENDING
+    )
+    mailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox_idx"),
+            # The header's unread count on every page a member loads.
+            models.Index(
+                fields=["recipient", "read_at"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
+            # The mail worker's queue.
+            models.Index(
+                fields=["recipient", "mail_state"],
+                condition=Q(mail_state=MailState.PENDING),
+                name="notification_mail_queue_idx",
+            ),
+        ]
+        constraints = [
+            # Only site-relative links: /notifications/<id>/ redirects there.
+            models.CheckConstraint(
+                condition=Q(url__startswith="/") & ~Q(url__startswith="//"),
+                name="notification_url_is_local",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
