@@ -2,10 +2,12 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from moderation.forms import HumanCheckMixin
+
 from .models import User
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(HumanCheckMixin, UserCreationForm):
     email = forms.EmailField(label=_("E-mail"))
     display_name = forms.CharField(
         label=_("Display name"),

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -24,14 +25,28 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         max_length=8, choices=Language.choices, default=Language.ENGLISH
     )
+    # The current suspension, copied from moderation.Suspension so every
+    # permission check reads it from the request's user row without a query.
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=500, blank=True)
+    # Private messages from moderators not read yet (moved with F()).
+    unread_moderator_messages = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=models.Q(reputation__gte=1), name="reputation_gte_1"),
+            models.CheckConstraint(
+                condition=models.Q(unread_moderator_messages__gte=0),
+                name="unread_moderator_messages_gte_0",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.public_name
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
 
     @property
     def public_name(self) -> str:

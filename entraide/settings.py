@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "search",
     "versioning",
     "notifications",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +222,34 @@ REPUTATION: dict[str, Any] = {
     "SERIAL_VOTES_THRESHOLD": 10,
     "SERIAL_VOTES_WINDOW_HOURS": 24,
     "PRIVILEGE_PRESET": os.environ.get("PRIVILEGE_PRESET", "standard"),
+}
+
+# Moderation thresholds and abuse limits (Stack Exchange's defaults where it has one).
+MODERATION: dict[str, Any] = {
+    # Spam or rude/abusive flags from distinct members that hide a post at once.
+    "POST_SPAM_FLAGS_TO_HIDE": 6,
+    # Flags of any kind from distinct members that hide a comment.
+    "COMMENT_FLAGS_TO_HIDE": 3,
+    "CLOSE_VOTES_NEEDED": 5,
+    "REOPEN_VOTES_NEEDED": 5,
+    # Matching reviews that settle a review task (staff and super-users settle at once).
+    "REVIEWS_NEEDED": 3,
+    # How long a task handed to a reviewer stays theirs alone.
+    "REVIEW_CLAIM_MINUTES": 10,
+    # An answer this long after its question goes to the late-answers queue.
+    "LATE_ANSWER_DAYS": 30,
+    # Below this reputation a member is new: the limits below apply.
+    "NEW_MEMBER_REPUTATION": 10,
+    "NEW_MEMBER_QUESTION_MINUTES": 20,
+    "NEW_MEMBER_ANSWERS_PER_HOUR": 3,
+    "NEW_MEMBER_MAX_LINKS": 2,
+    # Reputation needed to answer a protected question.
+    "PROTECTED_MIN_REPUTATION": 10,
+    # The same body from the same member within this time is refused.
+    "DUPLICATE_BODY_MINUTES": 10,
+    # Sign-up and posting forms filled faster than this are refused (bots).
+    "FORM_MIN_FILL_SECONDS": 3,
+    "SUSPENSION_MAX_DAYS": 365,
 }
 
 LOGGING = {

@@ -12,5 +12,6 @@ urlpatterns = [
     path("badges/", include("reputation.badge_urls")),
     path("bounties/", include("reputation.bounty_urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("moderation.urls")),
     path("", include("qa.urls")),
 ]

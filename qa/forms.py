@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from mptt.forms import TreeNodeChoiceField
 
+from moderation.forms import HumanCheckMixin
 from versioning.services import clean_summary
 
 from . import validators
@@ -36,7 +37,7 @@ def _body_field(label: str | Promise) -> forms.CharField:
     )
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(HumanCheckMixin, forms.Form):
     title = _ValidatedCharField(
         validators.clean_title,
         label=_("Title"),
@@ -56,29 +57,12 @@ class QuestionForm(forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(HumanCheckMixin, forms.Form):
     body = _body_field(_("Your answer"))
 
 
-def _summary_field() -> forms.CharField:
-    return _ValidatedCharField(
-        clean_summary,
-        label=_("Edit summary"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        help_text=_("Briefly, what did you change and why? (fixed a typo, clarified the steps …)"),
-    )
-
-
-class QuestionEditForm(QuestionForm):
-    summary = _summary_field()
-
-
-class AnswerEditForm(AnswerForm):
-    summary = _summary_field()
-
-
-class CommentForm(forms.Form):
+from moderation.forms import HumanCheckMixin
+from versioning.services import clean_summary
     body = _ValidatedCharField(
         validators.clean_comment,
         label=_("Comment"),

@@ -72,6 +72,13 @@ class CloseReason(models.TextChoices):
     OPINION_BASED = "opinion_based", "Opinion-based"
 
 
+class LockKind(models.TextChoices):
+    # A dispute: nobody changes the post until a moderator unlocks it.
+    CONTENT_DISPUTE = "content_dispute", "Content dispute"
+    # Kept for its history though it no longer fits the site's rules.
+    HISTORICAL = "historical", "Historical significance"
+
+
 class PostQuerySet(models.QuerySet["Post"]):
     def questions(self) -> "PostQuerySet":
         return self.filter(post_type=PostType.QUESTION)
@@ -166,6 +173,18 @@ class Post(models.Model):
         related_name="+",
     )
     lock_reason = models.CharField(max_length=200, blank=True)
+    lock_kind = models.CharField(max_length=20, choices=LockKind.choices, blank=True)
+    # A protected question takes answers only from members with some reputation.
+    protected_at = models.DateTimeField(null=True, blank=True)
+    protected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Why a post was deleted, shown to those who still see it (its author, staff).
+    deletion_reason = models.CharField(max_length=200, blank=True)
 
     objects = PostQuerySet.as_manager()
 
@@ -193,6 +212,15 @@ class Post(models.Model):
             models.CheckConstraint(
                 condition=Q(duplicate_of__isnull=True) | Q(close_reason=CloseReason.DUPLICATE),
                 name="post_duplicate_only_when_closed_as_duplicate",
+            ),
+            models.CheckConstraint(
+                condition=(Q(locked_at__isnull=True) & Q(lock_kind=""))
+                | (Q(locked_at__isnull=False) & ~Q(lock_kind="")),
+                name="post_locked_has_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(protected_at__isnull=True) | _QUESTION,
+                name="post_only_questions_are_protected",
             ),
         ]
         indexes = [
@@ -251,6 +279,14 @@ class Post(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_protected(self) -> bool:
+        return self.protected_at is not None
+
+    @property
+    def is_historical(self) -> bool:
+        return self.lock_kind == LockKind.HISTORICAL
 
     @property
     def tag_list(self) -> list[str]:

@@ -9,10 +9,11 @@ the same functions to decide which buttons to show.
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from reputation.privileges import Privilege, check
+from reputation.privileges import Privilege, check, is_trusted_everywhere
 
 from .models import Post
 
@@ -34,17 +35,67 @@ def require(decision: Decision) -> None:
         raise PermissionDenied(decision.reason)
 
 
-def _member(user: Any) -> Decision:
+def can_write(user: Any) -> Decision:
+    """May ``user`` change anything at all? Every writing permission starts
+    here, in this app and the others: visitors, closed accounts and
+    suspended members are refused (no query: all on the user row)."""
     if user is None or not user.is_authenticated:
         return Decision(False, _("You must log in first."))
     if not user.is_active:
         return Decision(False, _("Your account is not active."))
+    if user.is_suspended:
+        return Decision(
+            False,
+            _(
+                "Your account is suspended until %(until)s UTC: %(reason)s "
+                "You can read the site but not post, vote, comment, edit or flag until then."
+            )
+            % {
+                "until": f"{user.suspended_until:%d %b %Y %H:%M}",
+                "reason": user.suspension_reason,
+            },
+        )
     return ALLOWED
+
+
+_member = can_write
 
 
 def _live(post: Post) -> Decision:
     if post.is_deleted:
         return Decision(False, _("This post has been deleted."))
+    return ALLOWED
+
+
+def _unlocked(post: Post) -> Decision:
+    if post.is_locked:
+        return Decision(
+            False,
+            _("This post is locked (%(reason)s): nobody can change it.")
+            % {"reason": post.lock_reason or post.get_lock_kind_display()},
+        )
+    return ALLOWED
+
+
+def _answerable(user: Any, question: Post) -> Decision:
+    if question.is_closed:
+        return Decision(False, _("This question is closed: it takes no new answers."))
+    if (
+        question.is_protected
+        and not is_trusted_everywhere(user)
+        and user.reputation < int(settings.MODERATION["PROTECTED_MIN_REPUTATION"])
+    ):
+        return Decision(
+            False,
+            _(
+                "This question is protected: answering it needs %(needed)s reputation "
+                "(you have %(have)s)."
+            )
+            % {
+                "needed": settings.MODERATION["PROTECTED_MIN_REPUTATION"],
+                "have": user.reputation,
+            },
+        )
     return ALLOWED
 
 
@@ -58,13 +109,14 @@ def can_ask_question(user: Any) -> Decision:
 
 
 def can_answer_question(user: Any, question: Post) -> Decision:
-    return _member(user) and _live(question)
+    decision = _member(user) and _live(question) and _unlocked(question)
+    return decision and _answerable(user, question)
 
 
 def can_comment_post(user: Any, post: Post, *, question_author_id: int | None = None) -> Decision:
     """Anyone may comment on their own posts and on answers to their own
     question; elsewhere commenting is a privilege."""
-    decision = _member(user) and _live(post)
+    decision = _member(user) and _live(post) and _unlocked(post)
     if not decision or user.pk in (post.author_id, question_author_id):
         return decision
     return _privilege(user, Privilege.COMMENT_EVERYWHERE)
@@ -72,7 +124,7 @@ def can_comment_post(user: Any, post: Post, *, question_author_id: int | None = 
 
 def can_vote_post(user: Any, post: Post, value: int = 1) -> Decision:
     """Voting up, down, or retracting (``value`` 0, always allowed once voted)."""
-    decision = _member(user) and _live(post)
+    decision = _member(user) and _live(post) and _unlocked(post)
     if decision and post.author_id == user.pk:
         return Decision(False, _("You cannot vote on your own post."))
     if decision and value:
@@ -85,7 +137,7 @@ def can_create_tags(user: Any) -> Decision:
 
 
 def can_accept_answer(user: Any, question: Post) -> Decision:
-    decision = _member(user) and _live(question)
+    decision = _member(user) and _live(question) and _unlocked(question)
     if decision and not (question.author_id == user.pk or user.is_staff):
         return Decision(False, _("Only the person who asked the question can accept an answer."))
     return decision
@@ -93,8 +145,9 @@ def can_accept_answer(user: Any, question: Post) -> Decision:
 
 def can_edit_post(user: Any, post: Post) -> Decision:
     """Authors and staff edit; so do members with "edit any post", and on
-    community-wiki posts members with "edit community wiki"."""
-    decision = _member(user) and _live(post)
+    community-wiki posts members with "edit community wiki". Nobody edits a
+    locked post (a moderator unlocks it first)."""
+    decision = _member(user) and _live(post) and _unlocked(post)
     if not decision or post.author_id == user.pk or user.is_staff:
         return decision
     privilege = Privilege.EDIT_COMMUNITY_WIKI if post.is_community_wiki else Privilege.EDIT_ANY_POST
@@ -143,6 +196,17 @@ def can_delete_post(user: Any, post: Post) -> Decision:
     decision = _member(user) and _live(post)
     if decision and not (post.author_id == user.pk or user.is_staff):
         return Decision(False, _("You can only delete your own posts."))
+    if decision and post.is_locked and not user.is_staff:
+        return _unlocked(post)
+    return decision
+
+
+def can_undelete_post(user: Any, post: Post) -> Decision:
+    decision = _member(user)
+    if decision and not user.is_staff:
+        return Decision(False, _("Only staff can undelete posts."))
+    if decision and not post.is_deleted:
+        return Decision(False, _("This post is not deleted."))
     return decision
 
 

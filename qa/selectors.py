@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from moderation.selectors import ThreadModeration, thread_moderation
 from reputation.bounties import bounty_offer_amounts
 from reputation.models import Bounty
 from versioning.models import RevisionInfo
@@ -145,6 +146,8 @@ class QuestionPage:
     # they may not offer one).
     open_bounty: Bounty | None = None
     bounty_amounts: list[int] = field(default_factory=list)
+    # Who closed, locked, protected or deleted what (banners).
+    moderation: ThreadModeration = field(default_factory=ThreadModeration)
 
     def comments_for(self, post: Post) -> list[Comment]:
         return self.comments.get(post.pk, [])
@@ -171,7 +174,9 @@ _COMMENT_FIELDS = (
 def question_page(*, question_id: int, viewer: Any) -> QuestionPage:
     """The question, its answers (accepted first, then by score), every comment
     thread, the viewer's votes and the open bounty, in four queries whatever
-    their number (five while a bounty is open)."""
+    their number (five while a bounty is open; a closed, locked, protected
+    question or a deleted post adds one to name who did it, a duplicate one
+    for its original)."""
     now = timezone.now()
     open_bounties = Bounty.objects.filter(
         question=OuterRef("pk"), awarded_at__isnull=True, expired_at__isnull=True, ends_at__gt=now
@@ -227,6 +232,7 @@ def question_page(*, question_id: int, viewer: Any) -> QuestionPage:
         category_path(question.category_id),
         open_bounty,
         bounty_offer_amounts(viewer, question, open_bounty),
+        thread_moderation(question=question, answers=answers),
     )
 
 

@@ -22,6 +22,10 @@ from entraide.errors import ApplicationError
 from entraide.links import link
 from entraide.rendering import excerpt, plain_text, render_inline_markdown, render_markdown
 from notifications.services import notify, notify_mentions
+from moderation import hooks as moderation
+from moderation import limits
+from moderation.log import log_action
+from moderation.models import ActionType
 from reputation import badges, bounties
 from reputation import services as reputation
 from search import outbox
@@ -106,6 +110,9 @@ def question_ask(
         body=(validators.clean_body, body),
         tags=(validators.clean_tags, tags),
     )
+    limits.check_new_post(
+        author=author, post_type=PostType.QUESTION, body=data["body"], title=data["title"]
+    )
     now = timezone.now()
     question = Post.objects.create(
         post_type=PostType.QUESTION,
@@ -128,6 +135,7 @@ def question_ask(
         title=question.title,
         url=_thread_link(question.pk, question.slug),
     )
+    moderation.review_tasks_for_new_post(post=question)
     outbox.enqueue_question(question.pk)
     return question
 
@@ -140,6 +148,7 @@ def answer_post(*, author: Any, question: Post, body: str) -> Post:
         raise ValidationError(_("Answers can only be posted to questions."))
     require(permissions.can_answer_question(author, question))
     data = _clean_fields(body=(validators.clean_body, body))
+    limits.check_new_post(author=author, post_type=PostType.ANSWER, body=data["body"])
     now = timezone.now()
     answer = Post.objects.create(
         post_type=PostType.ANSWER,
@@ -164,6 +173,7 @@ def answer_post(*, author: Any, question: Post, body: str) -> Post:
         url=url,
         exclude=[question.author_id],
     )
+    moderation.review_tasks_for_new_post(post=answer, question=question)
     outbox.enqueue_question(question.pk)
     return answer
 
@@ -187,6 +197,7 @@ def comment_add(*, author: Any, post: Post, body: str, parent: Comment | None = 
         )
     )
     data = _clean_fields(body=(validators.clean_comment, body))
+    limits.check_blocked_terms(author, body=data["body"])
     fields = {
         "post": post,
         "author": author,
@@ -418,6 +429,7 @@ def post_apply_edit(
         cleaners["title"] = (validators.clean_title, title or "")
         cleaners["tags"] = (validators.clean_tags, tags or "")
     data = _clean_fields(**cleaners)
+    limits.check_edit(editor=editor, body=data["body"], title=data.get("title", ""))
     post_revision_baseline(post)
     now = timezone.now()
     previous_body = post.body_source
@@ -478,8 +490,9 @@ def _notify_edit(post: Post, editor: Any, previous_body: str) -> None:
 
 
 @transaction.atomic
-def post_delete(*, user: Any, post: Post, as_spam: bool = False) -> Post:
-    """Soft-delete a post: it leaves lists and counts but stays for its author.
+def post_delete(*, user: Any, post: Post, as_spam: bool = False, reason: str = "") -> Post:
+    """Soft-delete a post: it leaves lists, counts and search but stays for
+    its author and staff.
 
     Everything the post earned or cost in reputation is reversed; staff may
     delete it as spam or abuse, which also costs its author 100.
@@ -488,8 +501,28 @@ def post_delete(*, user: Any, post: Post, as_spam: bool = False) -> Post:
     require(permissions.can_delete_post(user, post))
     if as_spam and not user.is_staff:
         raise PermissionDenied(_("Only staff can delete a post as spam or abuse."))
+    if not reason:
+        reason = (
+            _("Deleted by its author")
+            if user.pk == post.author_id
+            else _("Deleted as spam or abuse")
+            if as_spam
+            else _("Deleted by a moderator")
+        )
+    return post_remove(post=post, by=user, reason=reason, spam_penalty=as_spam)
+
+
+def post_remove(*, post: Post, by: Any, reason: str, spam_penalty: bool = False) -> Post:
+    """Soft-delete ``post`` without a permission check: for ``post_delete``
+    and for moderation (flag thresholds, reviews), which decided already.
+
+    Runs in the caller's transaction with ``post`` locked by it. ``by`` is
+    ``None`` for automatic removals.
+    """
     now = timezone.now()
-    Post.objects.filter(pk=post.pk).update(deleted_at=now, deleted_by=user)
+    Post.objects.filter(pk=post.pk).update(
+        deleted_at=now, deleted_by=by, deletion_reason=reason[:200]
+    )
     if post.is_question:
         _move_tag_counts(post.tags.values_list("name", flat=True), -1)
         bounties.bounty_refund_for_deleted_question(question=post)
@@ -500,8 +533,35 @@ def post_delete(*, user: Any, post: Post, as_spam: bool = False) -> Post:
             changes |= {"accepted_answer": None, "accepted_at": None}
         Post.objects.filter(pk=question.pk).update(**changes)
     reputation.reputation_reverse_post(post=post)
-    if as_spam:
-        reputation.reputation_penalise_spam(post=post, moderator=user)
+    if spam_penalty:
+        reputation.reputation_penalise_spam(post=post, moderator=by)
+    moderation.post_removed(post=post, by=by, reason=reason)
+    outbox.enqueue_question(post.question_id)
+    post.refresh_from_db()
+    return post
+
+
+@transaction.atomic
+def post_undelete(*, user: Any, post: Post, reason: str = "") -> Post:
+    """Bring a deleted post back (staff): it returns to lists, counts and search.
+
+    The reputation its deletion reversed stays reversed; votes cast from now
+    on count again.
+    """
+    post = _lock_post(post.pk)
+    require(permissions.can_undelete_post(user, post))
+    Post.objects.filter(pk=post.pk).update(deleted_at=None, deleted_by=None, deletion_reason="")
+    if post.is_question:
+        _move_tag_counts(post.tags.values_list("name", flat=True), +1)
+    else:
+        _lock_post(post.question_id)
+        Post.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") + 1)
+    log_action(
+        actor=user,
+        action=ActionType.POST_UNDELETED,
+        reason=reason or _("Undeleted by staff"),
+        post=post,
+    )
     outbox.enqueue_question(post.question_id)
     post.refresh_from_db()
     return post

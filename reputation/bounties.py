@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from entraide.errors import ApplicationError
 from qa.models import Post
-from qa.permissions import ALLOWED, Decision, require
+from qa.permissions import ALLOWED, Decision, can_write, require
 
 from . import privileges
 from .models import Bounty, Reason, ReputationEvent
@@ -47,10 +47,9 @@ def _ended(bounty: Bounty, now: datetime) -> bool:
 def can_offer_bounty(user: Any, question: Post) -> Decision:
     """May ``user`` offer a bounty on ``question`` (leaving aside whether it
     already has one and what they can afford)?"""
-    if user is None or not user.is_authenticated:
-        return Decision(False, _("You must log in first."))
-    if not user.is_active:
-        return Decision(False, _("Your account is not active."))
+    member = can_write(user)
+    if not member:
+        return member
     if not question.is_question:
         return Decision(False, _("Bounties are offered on questions."))
     if question.is_deleted:
@@ -168,7 +167,8 @@ def bounty_award(*, user: Any, bounty: Bounty, answer: Post) -> Bounty:
         bounty = Bounty.objects.select_for_update().get(pk=bounty.pk)
     except Bounty.DoesNotExist:
         raise ValidationError(_("This bounty does not exist.")) from None
-    if user is None or not user.is_authenticated or user.pk != bounty.offered_by_id:
+    require(can_write(user))
+    if user.pk != bounty.offered_by_id:
         raise PermissionDenied(_("Only the member who offered the bounty can award it."))
     if bounty.awarded_at is not None:
         raise ApplicationError(_("This bounty has already been awarded."), code="bounty_awarded")

@@ -21,3 +21,10 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_minimum_fill_time(settings) -> None:
+    # The test client and the browser fill forms in milliseconds; the rule is
+    # tested with its real value in tests/moderation/test_antispam.py.
+    settings.MODERATION = {**settings.MODERATION, "FORM_MIN_FILL_SECONDS": 0}

@@ -249,7 +249,7 @@ def test_answer_sixty_days_late_reaching_five_earns_necromancer() -> None:
     recent = QuestionFactory(created_at=timezone.now() - timedelta(days=59))
     author = UserFactory()
     late = services.answer_post(author=author, question=old, body=BODY)
-    prompt = services.answer_post(author=author, question=recent, body=BODY)
+    prompt = services.answer_post(author=author, question=recent, body=f"{BODY} Also here.")
     for answer in (late, prompt):
         set_score(answer, 4)
         upvote(answer)
