@@ -111,6 +111,10 @@ class Flag(models.Model):
 
 
 class ReviewQueue(models.TextChoices):
+    """The review queues. Suggested edits keep their own model and page
+    (``qa.SuggestedEdit``, reviewed by trusted editors); the queue list and
+    the dashboard show them with the others."""
+
     FIRST_POSTS = "first_posts", "First posts"
     LATE_ANSWERS = "late_answers", "Late answers"
     SUGGESTED_EDITS = "suggested_edits", "Suggested edits"
@@ -127,8 +131,6 @@ class ReviewAction(models.TextChoices):
     LEAVE_OPEN = "leave_open", "Leave open"
     REOPEN = "reopen", "Reopen"
     LEAVE_CLOSED = "leave_closed", "Leave closed"
-    APPROVE = "approve", "Approve"
-    REJECT = "reject", "Reject"
     SKIP = "skip", "Skip"
 
 

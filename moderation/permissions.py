@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from qa.models import Comment, Post
-from qa.permissions import ALLOWED, Decision, can_write
+from qa.permissions import ALLOWED, Decision, can_review_suggested_edits, can_write
 from reputation.privileges import Privilege, check, is_trusted_everywhere
 
 from .models import ReviewQueue
@@ -74,6 +74,8 @@ def can_protect(user: Any, question: Post) -> Decision:
 
 
 def can_review(user: Any, queue: str) -> Decision:
+    if queue == ReviewQueue.SUGGESTED_EDITS:
+        return can_review_suggested_edits(user)
     decision = can_write(user) and _privilege(user, Privilege.REVIEW)
     if decision and queue in (ReviewQueue.CLOSE_VOTES, ReviewQueue.REOPEN_VOTES):
         return _privilege(user, Privilege.CLOSE_VOTES)

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from qa.models import Post
+from qa.models import Post, SuggestedEdit
 
 from .models import (
     CloseVote,
@@ -162,7 +162,8 @@ def member_flags(*, user: User, limit: int = 50) -> list[Flag]:
 
 
 def queue_counts() -> dict[str, int]:
-    """Pending tasks per queue (one query), every queue listed."""
+    """Pending tasks per queue, every queue listed (two queries: the tasks,
+    and the suggested edits, which keep their own table)."""
     counts = dict.fromkeys(ReviewQueue.values, 0)
     rows = (
         ReviewTask.objects.filter(status=ReviewStatus.PENDING, post__deleted_at__isnull=True)
@@ -171,6 +172,9 @@ def queue_counts() -> dict[str, int]:
     )
     for row in rows:
         counts[row["queue"]] = row["n"]
+    counts[ReviewQueue.SUGGESTED_EDITS] = SuggestedEdit.objects.filter(
+        status=SuggestedEdit.Status.PENDING, post__deleted_at__isnull=True
+    ).count()
     return counts
 
 

@@ -1,6 +1,23 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+from .services import TASK_QUEUES
+
+
+class TaskQueueConverter:
+    """Only the queues reviewed here, so /review/suggested-edits/ reaches
+    the suggested-edit queue in ``qa.urls``."""
+
+    regex = "|".join(TASK_QUEUES)
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(TaskQueueConverter, "task_queue")
 
 app_name = "moderation"
 
@@ -16,7 +33,7 @@ urlpatterns = [
     path("posts/<int:pk>/unlock/", views.unlock, name="unlock"),
     path("posts/<int:pk>/undelete/", views.undelete, name="undelete"),
     path("review/", views.review_index, name="review_index"),
-    path("review/<str:queue>/", views.review_queue, name="review_queue"),
+    path("review/<task_queue:queue>/", views.review_queue, name="review_queue"),
     path("moderation/", views.dashboard, name="dashboard"),
     path("moderation/flags/", views.flag_list, name="flag_list"),
     path(

@@ -6,8 +6,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -283,6 +284,12 @@ def comment_undelete(request: HttpRequest, pk: int) -> HttpResponse:
 # Review -----------------------------------------------------------------------
 
 
+def _queue_url(queue: str) -> str:
+    if queue == ReviewQueue.SUGGESTED_EDITS:
+        return link("qa:suggested_edit_queue")
+    return reverse("moderation:review_queue", kwargs={"queue": queue})
+
+
 @login_required
 def review_index(request: HttpRequest) -> HttpResponse:
     counts = selectors.queue_counts()
@@ -291,6 +298,7 @@ def review_index(request: HttpRequest) -> HttpResponse:
             "queue": queue,
             "label": ReviewQueue(queue).label,
             "count": counts[queue],
+            "url": _queue_url(queue),
             "decision": permissions.can_review(request.user, queue),
         }
         for queue in ReviewQueue.values
@@ -301,8 +309,6 @@ def review_index(request: HttpRequest) -> HttpResponse:
 @login_required
 def review_queue(request: HttpRequest, queue: str) -> HttpResponse:
     """GET hands the reviewer their next task; POST records their verdict."""
-    if queue not in ReviewQueue.values:
-        raise Http404("No such review queue.")
     form = ReviewForm(request.POST or None)
     if request.method == "POST":
         task = get_object_or_404(ReviewTask, pk=request.POST.get("task") or 0, queue=queue)
@@ -343,7 +349,7 @@ def review_queue(request: HttpRequest, queue: str) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require(permissions.can_moderate(request.user))
     board = selectors.dashboard()
-    queues = [(ReviewQueue(q).label, q, n) for q, n in board.queues.items()]
+    queues = [(ReviewQueue(q).label, q, n, _queue_url(q)) for q, n in board.queues.items()]
     return render(request, "moderation/dashboard.html", {"board": board, "queues": queues})
 
 

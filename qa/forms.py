@@ -61,8 +61,25 @@ class AnswerForm(HumanCheckMixin, forms.Form):
     body = _body_field(_("Your answer"))
 
 
-from moderation.forms import HumanCheckMixin
-from versioning.services import clean_summary
+def _summary_field() -> forms.CharField:
+    return _ValidatedCharField(
+        clean_summary,
+        label=_("Edit summary"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Briefly, what did you change and why? (fixed a typo, clarified the steps …)"),
+    )
+
+
+class QuestionEditForm(QuestionForm):
+    summary = _summary_field()
+
+
+class AnswerEditForm(AnswerForm):
+    summary = _summary_field()
+
+
+class CommentForm(HumanCheckMixin, forms.Form):
     body = _ValidatedCharField(
         validators.clean_comment,
         label=_("Comment"),

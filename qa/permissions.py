@@ -156,7 +156,7 @@ def can_edit_post(user: Any, post: Post) -> Decision:
 
 def can_suggest_edit(user: Any, post: Post) -> Decision:
     """Members who may not edit a post may suggest an edit to it."""
-    decision = _member(user) and _live(post)
+    decision = _member(user) and _live(post) and _unlocked(post)
     if decision and can_edit_post(user, post):
         return Decision(False, _("You can edit this post directly."))
     return decision
@@ -165,7 +165,7 @@ def can_suggest_edit(user: Any, post: Post) -> Decision:
 def can_review_suggested_edit(user: Any, suggestion: Any, post: Post) -> Decision:
     """Members with "edit any post" (and staff) review suggested edits; a
     post's author may review those made to their own post."""
-    decision = _member(user)
+    decision = _member(user) and _unlocked(post)
     if decision and suggestion.author_id == user.pk:
         return Decision(False, _("You cannot review your own suggested edit."))
     if not decision or post.author_id == user.pk or user.is_staff:
@@ -182,7 +182,7 @@ def can_review_suggested_edits(user: Any) -> Decision:
 
 def can_set_community_wiki(user: Any, post: Post, is_community_wiki: bool = True) -> Decision:
     """An author may make their post community wiki; only staff undo it."""
-    decision = _member(user) and _live(post)
+    decision = _member(user) and _live(post) and _unlocked(post)
     if not decision or user.is_staff:
         return decision
     if is_community_wiki and post.author_id == user.pk:

@@ -18,10 +18,11 @@ from .members import (
     user_suspend,
     user_unsuspend,
 )
-from .review import ACTIONS, review_decide, review_next
+from .review import ACTIONS, TASK_QUEUES, review_decide, review_next
 
 __all__ = [
     "ACTIONS",
+    "TASK_QUEUES",
     "CloseVoteResult",
     "blocked_term_add",
     "blocked_term_remove",

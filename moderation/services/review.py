@@ -47,8 +47,9 @@ ACTIONS: dict[str, list[ReviewAction]] = {
     ReviewQueue.FLAGGED_POSTS: _POST_ACTIONS,
     ReviewQueue.CLOSE_VOTES: [ReviewAction.CLOSE, ReviewAction.LEAVE_OPEN],
     ReviewQueue.REOPEN_VOTES: [ReviewAction.REOPEN, ReviewAction.LEAVE_CLOSED],
-    ReviewQueue.SUGGESTED_EDITS: [ReviewAction.APPROVE, ReviewAction.REJECT],
 }
+# Reviewed one at a time by trusted editors in ``qa.editing``, not by tasks here.
+TASK_QUEUES = list(ACTIONS)
 # The flags a "looks OK" verdict declines, per queue.
 _FLAGS_CLEARED_BY: dict[str, list[FlagReason]] = {
     ReviewQueue.FLAGGED_POSTS: [FlagReason.SPAM, FlagReason.RUDE, FlagReason.NEEDS_ATTENTION],
@@ -78,7 +79,7 @@ def review_next(*, reviewer: Any, queue: str) -> ReviewTask | None:
     free task is locked with ``SKIP LOCKED``: a task another reviewer is
     being handed at this very moment is skipped, not waited for.
     """
-    if queue not in ReviewQueue.values:
+    if queue not in TASK_QUEUES:
         raise ValidationError({"queue": _("There is no such review queue.")})
     require(permissions.can_review(reviewer, queue))
     now = timezone.now()

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from entraide.errors import ApplicationError
@@ -18,7 +18,7 @@ from moderation.models import (
 )
 from qa import services as qa_services
 from qa.models import Post
-from tests.factories import QuestionFactory, TagFactory, UserFactory
+from tests.factories import AnswerFactory, QuestionFactory, TagFactory, UserFactory
 
 from .helpers import closers, flaggers, fresh, reviewers, staff
 
@@ -179,7 +179,32 @@ def test_leave_open_verdicts_retire_the_close_votes() -> None:
 def test_a_choice_from_another_queue_is_refused() -> None:
     _ask(UserFactory())
     task = ReviewTask.objects.get()
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError):
         services.review_decide(reviewer=reviewers(1)[0], task=task, action="reopen")
+
+
+def test_suggested_edits_are_listed_with_the_queues_and_reviewed_on_their_own_page(client):
+    from qa import editing
+
+    answer = AnswerFactory()
+    editing.suggested_edit_create(
+        author=UserFactory(reputation=50), post=answer, body=BODY + " Then wait.", summary="x"
+    )
+    client.force_login(UserFactory(reputation=2000))
+    index = client.get("/review/").content.decode()
+    assert 'data-queue="suggested_edits">1<' in index
+    assert 'href="/review/suggested-edits/"' in index
+    assert client.get("/review/suggested-edits/").status_code == 200
+    with pytest.raises(ValidationError):
+        services.review_next(reviewer=staff(), queue="suggested_edits")
+
+
+def test_a_locked_post_takes_no_suggested_edit() -> None:
+    from qa import editing
+
+    answer = AnswerFactory()
+    services.post_lock(moderator=staff(), post=answer, kind="content_dispute", reason="Dispute")
+    with pytest.raises(PermissionDenied, match="locked"):
+        editing.suggested_edit_create(
+            author=UserFactory(reputation=50), post=answer, body=BODY + " More.", summary="x"
+        )

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("qa", "0004_moderation_state_and_links"),
+        ("qa", "0005_suggested_edit"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
