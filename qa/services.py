@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from entraide.errors import ApplicationError
 from entraide.links import link
 from entraide.rendering import excerpt, plain_text, render_inline_markdown, render_markdown
-from notifications.services import notify, notify_mentions
 from moderation import hooks as moderation
 from moderation import limits
 from moderation.log import log_action
 from moderation.models import ActionType
+from notifications.services import notify, notify_mentions
 from reputation import badges, bounties
 from reputation import services as reputation
 from search import outbox

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entraide.errors import ApplicationError
+from notifications.services import notify
 from qa.models import CloseReason, LockKind, Post, PostLink
 from qa.permissions import require
 from reputation.privileges import is_trusted_everywhere
@@ -139,6 +140,7 @@ def _close(
         reason=why,
         post=question,
     )
+    notify(question.author_id, "post_closed", closer, question, body=why)
     outbox.enqueue_question(question.pk)
     if original is not None:
         outbox.enqueue_question(original.pk)
@@ -177,12 +179,9 @@ def reopen_vote_cast(*, voter: Any, question: Post) -> CloseVoteResult:
     hooks.review_tasks_complete(
         post=question, queues=[ReviewQueue.REOPEN_VOTES], outcome="reopened"
     )
-    log_action(
-        actor=voter,
-        action=ActionType.QUESTION_REOPENED,
-        reason=_("Reopened by %(names)s.") % {"names": _names([vote.voter for vote in votes])},
-        post=question,
-    )
+    why = _("Reopened by %(names)s.") % {"names": _names([vote.voter for vote in votes])}
+    log_action(actor=voter, action=ActionType.QUESTION_REOPENED, reason=why, post=question)
+    notify(question.author_id, "post_reopened", voter, question, body=why)
     outbox.enqueue_question(question.pk)
     if original_id:
         outbox.enqueue_question(original_id)

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from entraide.errors import ApplicationError
+from entraide.links import link
 from entraide.rendering import render_markdown
+from notifications.services import notify
 from qa.permissions import require
 
 from .. import permissions
@@ -113,6 +115,13 @@ def moderator_message_send(
         unread_moderator_messages=F("unread_moderator_messages") + 1
     )
     log_action(actor=moderator, action=ActionType.MESSAGE_SENT, reason=subject, user=recipient)
+    notify(
+        recipient,
+        "moderator_message",
+        moderator,
+        title=message.subject,
+        url=link("moderation:message_detail", pk=message.pk),
+    )
     return message
 
 

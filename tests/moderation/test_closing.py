@@ -204,3 +204,15 @@ def test_closed_banner_names_who_when_why_and_links_the_original(
     assert original.get_absolute_url() in page and original.title in page
     assert closer.public_name in page
     assert "Post your answer" not in page and "closed: it takes no new answers" in page
+
+
+def test_the_asker_is_notified_of_closing_and_reopening() -> None:
+    from notifications.models import Notification
+
+    question = QuestionFactory()
+    moderator = staff()
+    services.close_vote_cast(voter=moderator, question=question, reason="off_topic")
+    services.reopen_vote_cast(voter=moderator, question=question)
+    assert list(
+        Notification.objects.filter(recipient=question.author).values_list("kind", flat=True)
+    ) == ["post_closed", "post_reopened"]

@@ -132,6 +132,11 @@ def test_moderator_message_reaches_the_member_privately(client) -> None:
     )
     member.refresh_from_db()
     assert member.unread_moderator_messages == 1
+    notification = member.notifications.get()
+    assert (notification.kind, notification.url) == (
+        "moderator_message",
+        f"/messages/{message.pk}/",
+    )
     client.force_login(member)
     assert "Moderator message (1)" in client.get("/questions/").content.decode()
     page = client.get(f"/messages/{message.pk}/").content.decode()
