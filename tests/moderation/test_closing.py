@@ -214,5 +214,7 @@ def test_the_asker_is_notified_of_closing_and_reopening() -> None:
     services.close_vote_cast(voter=moderator, question=question, reason="off_topic")
     services.reopen_vote_cast(voter=moderator, question=question)
     assert list(
-        Notification.objects.filter(recipient=question.author).values_list("kind", flat=True)
+        Notification.objects.filter(recipient=question.author)
+        .order_by("pk")
+        .values_list("kind", flat=True)
     ) == ["post_closed", "post_reopened"]
