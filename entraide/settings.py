@@ -73,6 +73,11 @@ INSTALLED_APPS = [
     "versioning",
     "notifications",
     "moderation",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +85,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Answers CORS for API keys before anything else can refuse the request.
+    "api.cors.ApiKeyCorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -250,6 +257,66 @@ MODERATION: dict[str, Any] = {
     # Sign-up and posting forms filled faster than this are refused (bots).
     "FORM_MIN_FILL_SECONDS": 3,
     "SUSPENSION_MAX_DAYS": 365,
+}
+
+# The cache: Redis when REDIS_URL is set (shared by every process, as rate
+# limits need in production), else memory local to the process.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.QueryStringCredentialsRefused",
+        "api.authentication.BearerAuthentication",
+        "api.authentication.CsrfSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Entraide API",
+    "DESCRIPTION": (
+        "Questions, answers, comments, votes, tags, categories, members and badges of an "
+        "Entraide community. Every error is an RFC 9457 problem document."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The query-string refusal is a guard, not a way to authenticate.
+    "AUTHENTICATION_WHITELIST": [
+        "api.authentication.BearerAuthentication",
+        "api.authentication.CsrfSessionAuthentication",
+    ],
+}
+
+# The API: limits per minute (reads and writes apart), the body size limit,
+# and how long anonymous readers may cache a response.
+API: dict[str, Any] = {
+    "ANON_READS_PER_MINUTE": int(os.environ.get("API_ANON_READS_PER_MINUTE", "60")),
+    "USER_READS_PER_MINUTE": int(os.environ.get("API_USER_READS_PER_MINUTE", "300")),
+    "WRITES_PER_MINUTE": int(os.environ.get("API_WRITES_PER_MINUTE", "20")),
+    "MAX_BODY_BYTES": 256 * 1024,
+    "ANON_MAX_AGE": 60,
+    "PAGE_SIZE": 20,
+    "MAX_PAGE_SIZE": 100,
 }
 
 LOGGING = {

@@ -6,6 +6,8 @@ from . import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
+    path("", include("api.page_urls")),
     path("accounts/", include("accounts.urls")),
     path("users/", include("accounts.user_urls")),
     path("", include("reputation.urls")),
@@ -15,3 +17,7 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("qa.urls")),
 ]
+
+# Unknown URLs and crashes under /api/ answer problem documents.
+handler404 = "api.problems.handler404"
+handler500 = "api.problems.handler500"

@@ -274,28 +274,37 @@ def _history_row(event: ReputationEvent, *, may_see_deleted: bool) -> HistoryRow
     )
 
 
+def user_reputation_events(*, user: Any) -> QuerySet[ReputationEvent]:
+    """The user's ledger with what a history row shows, newest first."""
+    return (
+        ReputationEvent.objects.filter(user=user)
+        .select_related("post", "post__parent", "reverses", "reversed_by")
+        .only(*_HISTORY_FIELDS)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def reputation_history_rows(
+    events: Iterable[ReputationEvent], *, user: Any, viewer: Any
+) -> list[HistoryRow]:
+    """Ledger rows as ``HistoryRow``; deleted posts are named only to their
+    author and to staff."""
+    may_see_deleted = bool(
+        viewer is not None and viewer.is_authenticated and (viewer.is_staff or viewer.pk == user.pk)
+    )
+    return [_history_row(event, may_see_deleted=may_see_deleted) for event in events]
+
+
 def user_reputation_history(
     *, user: Any, viewer: Any, page: Any = 1, per_page: int = HISTORY_PER_PAGE
 ) -> Page:
     """One page of the user's ledger, newest first, as ``HistoryRow`` (two queries).
 
     Reversals are labelled with why they happened, and credits that were later
-    reversed carry the row that undid them. Deleted posts are named only to
-    their author and to staff.
+    reversed carry the row that undid them.
     """
-    events = (
-        ReputationEvent.objects.filter(user=user)
-        .select_related("post", "post__parent", "reverses", "reversed_by")
-        .only(*_HISTORY_FIELDS)
-        .order_by("-created_at", "-pk")
-    )
-    result = Paginator(events, per_page).get_page(page)
-    may_see_deleted = bool(
-        viewer is not None and viewer.is_authenticated and (viewer.is_staff or viewer.pk == user.pk)
-    )
-    rows: list[Any] = [
-        _history_row(event, may_see_deleted=may_see_deleted) for event in result.object_list
-    ]
+    result = Paginator(user_reputation_events(user=user), per_page).get_page(page)
+    rows: list[Any] = reputation_history_rows(result.object_list, user=user, viewer=viewer)
     result.object_list = rows
     return result
 

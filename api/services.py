@@ -1,0 +1,164 @@
+"""Creating, revoking and using API credentials; one transaction each."""
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from entraide.errors import ApplicationError
+
+from . import credentials
+from .cors import ORIGINS_CACHE_KEY
+from .models import ApiKey, PersonalAccessToken, Scope
+
+MAX_TOKENS_PER_MEMBER = 20
+
+
+@dataclass(frozen=True)
+class Created:
+    """A new credential and its secret, which is never stored nor shown again."""
+
+    row: Any
+    secret: str
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not 1 <= len(name) <= 60:
+        raise ValidationError({"name": _("Give it a name of 1 to 60 characters.")})
+    return name
+
+
+@transaction.atomic
+def token_create(*, user: Any, name: str, can_write: bool = False) -> Created:
+    """Create a personal access token for ``user``."""
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied(_("You must log in first."))
+    name = _clean_name(name)
+    live = PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=True)
+    if live.count() >= MAX_TOKENS_PER_MEMBER:
+        raise ApplicationError(
+            _("You have %(max)d tokens; revoke one you no longer use first.")
+            % {"max": MAX_TOKENS_PER_MEMBER},
+            code="too_many_tokens",
+        )
+    whole, prefix, digest = credentials.generate(credentials.TOKEN_KIND)
+    token = PersonalAccessToken.objects.create(
+        user=user, name=name, prefix=prefix, secret_hash=digest, can_write=can_write
+    )
+    return Created(token, whole)
+
+
+@transaction.atomic
+def token_revoke(*, user: Any, token: PersonalAccessToken) -> PersonalAccessToken:
+    """Revoke one of ``user``'s tokens; it stops working at once."""
+    if token.user_id != user.pk:
+        raise PermissionDenied(_("You can only revoke your own tokens."))
+    PersonalAccessToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    token.refresh_from_db()
+    return token
+
+
+def clean_origins(origins: list[str]) -> list[str]:
+    """Exact origins: scheme, host and optional port, nothing else."""
+    cleaned: list[str] = []
+    for origin in origins:
+        origin = origin.strip().rstrip("/")
+        if not origin:
+            continue
+        parts = urlsplit(origin)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.path
+            or parts.query
+            or parts.fragment
+            or "*" in origin
+        ):
+            raise ValidationError(
+                {
+                    "allowed_origins": _(
+                        "“%(origin)s” is not an origin: write scheme, host and port only, "
+                        "like https://help.example.com."
+                    )
+                    % {"origin": origin}
+                }
+            )
+        cleaned.append(origin)
+    return sorted(set(cleaned))
+
+
+def _clean_scopes(scopes: list[str]) -> list[str]:
+    allowed = {Scope.READ, Scope.FEEDBACK}
+    unknown = [scope for scope in scopes if scope not in allowed]
+    if unknown:
+        raise ValidationError(
+            {"scopes": _("An API key can have the scopes read and feedback only.")}
+        )
+    return sorted({Scope.READ, *scopes})
+
+
+def _forget_origins() -> None:
+    """CORS preflights read every live key's origins from a cache."""
+    cache.delete(ORIGINS_CACHE_KEY)
+
+
+@transaction.atomic
+def api_key_create(
+    *,
+    staff: Any,
+    name: str,
+    allowed_origins: list[str],
+    scopes: list[str] | None = None,
+    requests_per_minute: int = 120,
+) -> Created:
+    """Create an API key; read-only unless ``scopes`` add feedback."""
+    if not staff.is_staff:
+        raise PermissionDenied(_("Only staff manage API keys."))
+    name = _clean_name(name)
+    if not 1 <= requests_per_minute <= 100_000:
+        raise ValidationError(
+            {"requests_per_minute": _("The limit is between 1 and 100,000 a minute.")}
+        )
+    whole, prefix, digest = credentials.generate(credentials.KEY_KIND)
+    transaction.on_commit(_forget_origins)
+    key = ApiKey.objects.create(
+        name=name,
+        prefix=prefix,
+        secret_hash=digest,
+        scopes=_clean_scopes(scopes or []),
+        allowed_origins=clean_origins(allowed_origins),
+        requests_per_minute=requests_per_minute,
+        created_by=staff,
+    )
+    return Created(key, whole)
+
+
+@transaction.atomic
+def api_key_revoke(*, staff: Any, key: ApiKey) -> ApiKey:
+    if not staff.is_staff:
+        raise PermissionDenied(_("Only staff manage API keys."))
+    ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    transaction.on_commit(_forget_origins)
+    key.refresh_from_db()
+    return key
+
+
+def api_key_record_use(*, key_id: int, refused: bool = False) -> None:
+    """Count one request made with a key (a single UPDATE, no lock)."""
+    counter = "refused_count" if refused else "request_count"
+    ApiKey.objects.filter(pk=key_id).update(
+        last_used_at=timezone.now(), **{counter: F(counter) + 1}
+    )
+
+
+def token_record_use(*, token_id: int) -> None:
+    PersonalAccessToken.objects.filter(pk=token_id).update(last_used_at=timezone.now())

@@ -1,0 +1,49 @@
+from django.urls import path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from . import views
+from .docs import problem_type
+
+app_name = "api"
+
+
+class IdConverter:
+    """A row id: digits that fit a 64-bit column (a longer number is a 404,
+    not a database overflow)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
+
+urlpatterns = [
+    path("v1/questions/", views.QuestionListView.as_view(), name="question_list"),
+    path("v1/questions/<id:pk>/", views.QuestionDetailView.as_view(), name="question_detail"),
+    path(
+        "v1/questions/<id:pk>/answers/", views.QuestionAnswersView.as_view(), name="answer_create"
+    ),
+    path("v1/answers/<id:pk>/", views.AnswerDetailView.as_view(), name="answer_detail"),
+    path("v1/answers/<id:pk>/accept/", views.AnswerAcceptView.as_view(), name="answer_accept"),
+    path("v1/posts/<id:pk>/comments/", views.PostCommentsView.as_view(), name="post_comments"),
+    path("v1/posts/<id:pk>/vote/", views.PostVoteView.as_view(), name="post_vote"),
+    path("v1/tags/", views.TagListView.as_view(), name="tag_list"),
+    path("v1/tags/<str:name>/", views.TagDetailView.as_view(), name="tag_detail"),
+    path("v1/categories/", views.CategoryListView.as_view(), name="category_list"),
+    path("v1/users/<id:pk>/", views.UserDetailView.as_view(), name="user_detail"),
+    path(
+        "v1/users/<id:pk>/reputation/", views.UserReputationView.as_view(), name="user_reputation"
+    ),
+    path("v1/users/<id:pk>/badges/", views.UserBadgesView.as_view(), name="user_badges"),
+    path("v1/badges/", views.BadgeListView.as_view(), name="badge_list"),
+    path("v1/badges/<slug:slug>/", views.BadgeDetailView.as_view(), name="badge_detail"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("problems/<slug:code>", problem_type, name="problem_type"),
+]
