@@ -87,6 +87,12 @@ class QuestionEditSerializer(StrictSerializer):
     body = StrictCharField(required=False, help_text="Markdown.")
     tags = serializers.ListField(child=StrictCharField(), required=False, allow_empty=True)
     category = CategoryRefField(required=False, help_text="A category's slug, or null.")
+    summary = StrictCharField(required=False, help_text="The edit summary.")
+
+
+class AnswerEditSerializer(StrictSerializer):
+    body = StrictCharField(help_text="Markdown.")
+    summary = StrictCharField(required=False, help_text="The edit summary.")
 
 
 class BodySerializer(StrictSerializer):

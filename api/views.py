@@ -135,6 +135,7 @@ class QuestionDetailView(ApiView):
             body=data.get("body", question.body_source),
             tags=data.get("tags", question.tag_list),
             category=data.get("category", question.category),
+            summary=data.get("summary", ""),
         )
         return Response(_question_body(request, pk))
 
@@ -170,12 +171,14 @@ class AnswerDetailView(ApiView):
         """An answer with its threaded comments."""
         return Response(_answer_body(request, pk))
 
-    @extend_schema(request=s.BodySerializer, responses=s.AnswerSerializer, tags=["answers"])
+    @extend_schema(request=s.AnswerEditSerializer, responses=s.AnswerSerializer, tags=["answers"])
     def patch(self, request: Request, pk: int) -> Response:
         """Edit an answer."""
         answer = _post(pk, question=False)
-        data = _valid(s.BodySerializer, request)
-        qa_services.post_edit(editor=request.user, post=answer, body=data["body"])
+        data = _valid(s.AnswerEditSerializer, request)
+        qa_services.post_edit(
+            editor=request.user, post=answer, body=data["body"], summary=data.get("summary", "")
+        )
         return Response(_answer_body(request, pk))
 
     @extend_schema(responses={204: None}, tags=["answers"])
