@@ -107,6 +107,7 @@ class FlagResolveForm(forms.Form):
         choices=[
             ("helpful", _("Helpful")),
             ("delete", _("Helpful, and delete")),
+            ("spam", _("Helpful, and delete as spam")),
             ("decline", _("Declined")),
         ]
     )

@@ -134,7 +134,8 @@ def flags_resolve(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             comment=comment,
             helpful=form.cleaned_data["decision"] != "decline",
             note=form.cleaned_data["note"],
-            delete=form.cleaned_data["decision"] == "delete",
+            delete=form.cleaned_data["decision"] in ("delete", "spam"),
+            as_spam=form.cleaned_data["decision"] == "spam",
         )
         return _("%(n)d flag(s) resolved.") % {"n": count}
 

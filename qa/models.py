@@ -213,10 +213,11 @@ class Post(models.Model):
                 condition=Q(duplicate_of__isnull=True) | Q(close_reason=CloseReason.DUPLICATE),
                 name="post_duplicate_only_when_closed_as_duplicate",
             ),
+            # A kind only on a locked post; a lock without one (an imported
+            # lock) is a content-dispute lock.
             models.CheckConstraint(
-                condition=(Q(locked_at__isnull=True) & Q(lock_kind=""))
-                | (Q(locked_at__isnull=False) & ~Q(lock_kind="")),
-                name="post_locked_has_kind",
+                condition=Q(locked_at__isnull=False) | Q(lock_kind=""),
+                name="post_lock_kind_only_when_locked",
             ),
             models.CheckConstraint(
                 condition=Q(protected_at__isnull=True) | _QUESTION,

@@ -72,7 +72,7 @@ def _unlocked(post: Post) -> Decision:
         return Decision(
             False,
             _("This post is locked (%(reason)s): nobody can change it.")
-            % {"reason": post.lock_reason or post.get_lock_kind_display()},
+            % {"reason": post.lock_reason or post.get_lock_kind_display() or _("a dispute")},
         )
     return ALLOWED
 

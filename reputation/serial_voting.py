@@ -16,6 +16,9 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from accounts.models import User
+from moderation.log import log_action
+from moderation.models import ActionType
 from qa.models import Post, Vote
 
 from .models import Reason, ReputationEvent
@@ -80,6 +83,12 @@ def _reverse_pair(
         if change:
             Post.objects.filter(pk=post_id).update(score=F("score") + change)
     Vote.objects.filter(pk__in=[vote.pk for vote in votes]).delete()
+    log_action(
+        actor=None,
+        action=ActionType.REPUTATION_REVERSED,
+        reason=f"Serial voting: {len(votes)} votes on the posts of member {author_id} reversed",
+        user=User.objects.get(pk=voter_id),
+    )
     return SerialVotingPair(voter_id, author_id, len(votes), reversals)
 
 

@@ -191,10 +191,12 @@ def flags_resolve(
     helpful: bool,
     note: str = "",
     delete: bool = False,
+    as_spam: bool = False,
 ) -> int:
     """Resolve every pending flag on a post or comment, as a moderator does:
-    helpful (optionally deleting the item at once) or declined with a reason
-    the flaggers see. Returns how many flags were resolved."""
+    helpful (optionally deleting the item at once, a post also as spam,
+    which costs its author 100) or declined with a reason the flaggers see.
+    Returns how many flags were resolved."""
     require(permissions.can_moderate(moderator))
     if (post is None) == (comment is None):
         raise ValidationError(_("Resolve the flags of either a post or a comment."))
@@ -221,7 +223,7 @@ def flags_resolve(
         comment=comment,
     )
     if delete and post is not None:
-        qa_services.post_delete(user=moderator, post=post, reason=note)
+        qa_services.post_delete(user=moderator, post=post, reason=note, as_spam=as_spam)
     elif delete and comment is not None:
         comment_delete(moderator=moderator, comment=comment, reason=note)
     if post is not None and not delete:

@@ -218,3 +218,16 @@ def test_the_asker_is_notified_of_closing_and_reopening() -> None:
         .order_by("pk")
         .values_list("kind", flat=True)
     ) == ["post_closed", "post_reopened"]
+
+
+def test_an_imported_lock_without_a_kind_is_a_dispute_lock(client) -> None:
+    from django.utils import timezone
+
+    from qa.models import Post
+
+    question = QuestionFactory()
+    Post.objects.filter(pk=question.pk).update(locked_at=timezone.now(), lock_reason="")
+    with pytest.raises(PermissionDenied, match="locked"):
+        qa_services.vote_cast(voter=UserFactory(), post=fresh(question), value=1)
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert "content dispute" in page

@@ -195,3 +195,18 @@ def test_flagging_accuracy_counts_helpful_and_declined() -> None:
 
 def test_flag_reasons_are_the_five_of_the_issue() -> None:
     assert set(FlagReason.values) == {"spam", "rude", "low_quality", "needs_attention", "duplicate"}
+
+
+def test_staff_delete_a_flagged_post_as_spam_from_the_flag_list(client) -> None:
+    answer = AnswerFactory(author=UserFactory(reputation=300))
+    (flagger,) = flaggers(1)
+    services.flag_create(flagger=flagger, post=answer, reason="spam")
+    client.force_login(staff())
+    response = client.post(
+        f"/moderation/flags/post/{answer.pk}/resolve/", {"decision": "spam", "note": "Ads"}
+    )
+    assert response.status_code == 302
+    assert fresh(answer).is_deleted
+    answer.author.refresh_from_db()
+    assert answer.author.reputation == 200
+    assert Flag.objects.get().status == FlagStatus.HELPFUL

@@ -93,3 +93,16 @@ def test_no_code_path_edits_the_log() -> None:
     assert not model_admin.has_delete_permission(request)
     assert not model_admin.has_add_permission(request)
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_serial_voting_reversal_is_logged_as_an_automatic_action() -> None:
+    from qa import services as qa_services
+    from reputation.serial_voting import serial_votes_reverse
+
+    author, voter = UserFactory(reputation=1), UserFactory()
+    for _ in range(10):
+        qa_services.vote_cast(voter=voter, post=QuestionFactory(author=author), value=1)
+    serial_votes_reverse()
+    row = ModerationAction.objects.get(action=ActionType.REPUTATION_REVERSED)
+    assert row.actor is None and row.target_user == voter
+    assert "10 votes" in row.reason
