@@ -42,9 +42,10 @@ class HumanCheckMixin(forms.Form):
 def question_id_from(value: str) -> int | None:
     """A question's id from its number or any link to it (/questions/42/slug/)."""
     value = value.strip()
-    if value.isdigit():
+    # At most 18 digits: a larger number is no id and would overflow the column.
+    if re.fullmatch(r"\d{1,18}", value):
         return int(value)
-    match = re.search(r"/questions/(\d+)(?:/|$|\?|#)", value)
+    match = re.search(r"/questions/(\d{1,18})(?:/|$|\?|#)", value)
     return int(match.group(1)) if match else None
 
 

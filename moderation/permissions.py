@@ -41,10 +41,17 @@ def can_staff(user: Any) -> Decision:
     return decision
 
 
+def may_flag(user: Any) -> Decision:
+    """Whether ``user`` may flag at all (the part that does not depend on the item)."""
+    return can_write(user) and _privilege(user, Privilege.FLAG)
+
+
 def can_flag(user: Any, target: Post | Comment) -> Decision:
-    decision = can_write(user) and _privilege(user, Privilege.FLAG)
-    if not decision:
-        return decision
+    return may_flag(user) and can_flag_item(user, target)
+
+
+def can_flag_item(user: Any, target: Post | Comment) -> Decision:
+    """The item's part of ``can_flag``."""
     if target.author_id == user.pk:
         return Decision(False, _("You cannot flag your own content."))
     if target.is_deleted:
@@ -52,25 +59,41 @@ def can_flag(user: Any, target: Post | Comment) -> Decision:
     return ALLOWED
 
 
+def may_vote_close(user: Any) -> Decision:
+    return can_write(user) and _privilege(user, Privilege.CLOSE_VOTES)
+
+
 def can_vote_close(user: Any, question: Post) -> Decision:
     """Casting close and reopen votes (binding for staff and super-users)."""
-    decision = can_write(user) and _privilege(user, Privilege.CLOSE_VOTES)
-    if decision and not question.is_question:
+    return may_vote_close(user) and can_vote_close_on(question)
+
+
+def can_vote_close_on(question: Post) -> Decision:
+    """The question's part of ``can_vote_close``."""
+    if not question.is_question:
         return Decision(False, _("Only questions can be closed."))
-    if decision and question.is_deleted:
+    if question.is_deleted:
         return Decision(False, _("This post has been deleted."))
-    if decision and question.is_locked:
+    if question.is_locked:
         return Decision(False, _("This question is locked: nobody can change it."))
-    return decision
+    return ALLOWED
+
+
+def may_protect(user: Any) -> Decision:
+    return can_write(user) and _privilege(user, Privilege.PROTECT_QUESTIONS)
 
 
 def can_protect(user: Any, question: Post) -> Decision:
-    decision = can_write(user) and _privilege(user, Privilege.PROTECT_QUESTIONS)
-    if decision and not question.is_question:
+    return may_protect(user) and can_protect_on(question)
+
+
+def can_protect_on(question: Post) -> Decision:
+    """The question's part of ``can_protect``."""
+    if not question.is_question:
         return Decision(False, _("Only questions can be protected."))
-    if decision and question.is_deleted:
+    if question.is_deleted:
         return Decision(False, _("This post has been deleted."))
-    return decision
+    return ALLOWED
 
 
 def can_review(user: Any, queue: str) -> Decision:

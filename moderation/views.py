@@ -52,6 +52,14 @@ def _show_error(form: Any, error: Exception) -> None:
         form.add_error(None, " ".join(messages_of(error)))
 
 
+def _int(value: Any) -> int:
+    """A posted id, or 0 (which matches nothing) when it is not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _question(pk: int | None) -> Post | None:
     return Post.objects.filter(pk=pk).first() if pk else None
 
@@ -312,7 +320,7 @@ def review_queue(request: HttpRequest, queue: str) -> HttpResponse:
     """GET hands the reviewer their next task; POST records their verdict."""
     form = ReviewForm(request.POST or None)
     if request.method == "POST":
-        task = get_object_or_404(ReviewTask, pk=request.POST.get("task") or 0, queue=queue)
+        task = get_object_or_404(ReviewTask, pk=_int(request.POST.get("task")), queue=queue)
         try:
             if not form.is_valid():
                 raise ValidationError(form.errors.as_data())
@@ -446,7 +454,7 @@ def blocked_terms(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("form") == "remove":
-                term = get_object_or_404(BlockedTerm, pk=request.POST.get("term") or 0)
+                term = get_object_or_404(BlockedTerm, pk=_int(request.POST.get("term")))
                 services.blocked_term_remove(moderator=request.user, term=term)
                 messages.success(request, _("“%(v)s” is allowed again.") % {"v": term.value})
                 return redirect(request.path)

@@ -61,6 +61,30 @@ def _clean_duplicate(question: Post, reason: str, duplicate_of: Post | None) -> 
     return original
 
 
+def _vote_record(
+    question: Post, voter: Any, kind: VoteKind, *, reason: str = "", original: Post | None = None
+) -> list[CloseVote]:
+    """Record ``voter``'s vote (once per member while votes count); return the
+    votes of this kind that count now, oldest first."""
+    try:
+        with transaction.atomic():
+            CloseVote.objects.create(
+                question=question, voter=voter, kind=kind, reason=reason, duplicate_of=original
+            )
+    except IntegrityError:
+        message = (
+            _("You have already voted to close this question.")
+            if kind == VoteKind.CLOSE
+            else _("You have already voted to reopen this question.")
+        )
+        raise ApplicationError(message, code="already_voted") from None
+    return list(
+        CloseVote.objects.filter(question=question, kind=kind, is_active=True)
+        .select_related("voter")
+        .order_by("created_at", "pk")
+    )
+
+
 @transaction.atomic
 def close_vote_cast(
     *, voter: Any, question: Post, reason: str, duplicate_of: Post | None = None
@@ -78,24 +102,7 @@ def close_vote_cast(
     if reason not in CloseReason.values:
         raise ValidationError({"reason": _("Choose why the question should be closed.")})
     original = _clean_duplicate(question, reason, duplicate_of)
-    try:
-        with transaction.atomic():
-            CloseVote.objects.create(
-                question=question,
-                voter=voter,
-                kind=VoteKind.CLOSE,
-                reason=reason,
-                duplicate_of=original,
-            )
-    except IntegrityError:
-        raise ApplicationError(
-            _("You have already voted to close this question."), code="already_voted"
-        ) from None
-    votes = list(
-        CloseVote.objects.filter(question=question, kind=VoteKind.CLOSE, is_active=True)
-        .select_related("voter")
-        .order_by("created_at", "pk")
-    )
+    votes = _vote_record(question, voter, VoteKind.CLOSE, reason=reason, original=original)
     needed = int(settings.MODERATION["CLOSE_VOTES_NEEDED"])
     if not is_trusted_everywhere(voter) and len(votes) < needed:
         hooks.review_enqueue(queue=ReviewQueue.CLOSE_VOTES, post=question)
@@ -154,18 +161,7 @@ def reopen_vote_cast(*, voter: Any, question: Post) -> CloseVoteResult:
     require(permissions.can_vote_close(voter, question))
     if not question.is_closed:
         raise ApplicationError(_("This question is open."), code="open")
-    try:
-        with transaction.atomic():
-            CloseVote.objects.create(question=question, voter=voter, kind=VoteKind.REOPEN)
-    except IntegrityError:
-        raise ApplicationError(
-            _("You have already voted to reopen this question."), code="already_voted"
-        ) from None
-    votes = list(
-        CloseVote.objects.filter(question=question, kind=VoteKind.REOPEN, is_active=True)
-        .select_related("voter")
-        .order_by("created_at", "pk")
-    )
+    votes = _vote_record(question, voter, VoteKind.REOPEN)
     needed = int(settings.MODERATION["REOPEN_VOTES_NEEDED"])
     if not is_trusted_everywhere(voter) and len(votes) < needed:
         hooks.review_enqueue(queue=ReviewQueue.REOPEN_VOTES, post=question)

@@ -148,3 +148,25 @@ def test_moderator_buttons_cost_no_queries_on_the_question_page(
     with django_assert_num_queries(QUESTION_PAGE_QUERIES):
         page = client.get(question.get_absolute_url()).content.decode()
     assert "Lock" in page and "Close" in page and "Protect" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/review/first_posts/", {"task": "abc", "action": "looks_ok"}),
+        ("/moderation/blocked-terms/", {"form": "remove", "term": "x"}),
+        ("/moderation/flags/nonsense/1/resolve/", {"decision": "helpful"}),
+    ],
+)
+def test_bad_ids_answer_4xx_not_500(client, url, data) -> None:
+    client.force_login(staff())
+    assert 400 <= client.post(url, data).status_code < 500
+
+
+def test_a_huge_question_number_is_a_field_error(client) -> None:
+    question = QuestionFactory()
+    client.force_login(staff())
+    response = client.post(
+        f"/questions/{question.pk}/close/", {"reason": "duplicate", "duplicate_of": "9" * 30}
+    )
+    assert response.status_code == 400 and "Paste the link" in response.content.decode()
