@@ -38,6 +38,8 @@ class ProblemAutoSchema(AutoSchema):
             codes.append(409)
         if self.method in ("POST", "PUT", "PATCH"):
             codes += [413, 415]
+        # Errors particular to a view (oEmbed's 501 for a format it lacks).
+        codes += getattr(self.view, "problem_codes", [])
         return sorted(codes)
 
     def _get_response_bodies(self, direction: Any = "response") -> Any:

@@ -346,3 +346,128 @@ class ProblemSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Machine-readable: the problem or conflict code.")
     instance = serializers.CharField(required=False)
     errors = ProblemFieldErrorSerializer(many=True, required=False)  # type: ignore[assignment]
+
+
+# Revisions, suggested edits, flags -------------------------------------------------
+
+
+class RevisionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    kind = serializers.CharField(source="info.kind")
+    author = AuthorSerializer(allow_null=True)
+    created_at = serializers.DateTimeField()
+    summary = serializers.CharField()
+    title = serializers.SerializerMethodField()
+    body_markdown = serializers.SerializerMethodField()
+    tags = serializers.SerializerMethodField()
+
+    def get_title(self, entry: Any) -> str:
+        return str(entry.fields.get("title") or "")
+
+    def get_body_markdown(self, entry: Any) -> str:
+        return str(entry.fields.get("body_source") or "")
+
+    def get_tags(self, entry: Any) -> list[str]:
+        return str(entry.fields.get("tag_names") or "").split()
+
+
+class DiffQuerySerializer(serializers.Serializer):
+    """Query parameters (text, so numbers are parsed)."""
+
+    to = serializers.IntegerField(required=False, min_value=1, max_value=2**31)
+    page = serializers.IntegerField(required=False, min_value=1, max_value=10_000)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        # ``from`` is a Python keyword, so it cannot be declared above.
+        fields["from"] = serializers.IntegerField(required=False, min_value=1, max_value=2**31)
+        return fields
+
+
+class DiffRowSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="equal, delete, insert, change or gap")
+    old_number = serializers.IntegerField(allow_null=True)
+    new_number = serializers.IntegerField(allow_null=True)
+    old_html = serializers.CharField()
+    new_html = serializers.CharField()
+    inline_html = serializers.CharField()
+
+
+class FieldDiffSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    rows = DiffRowSerializer(many=True, source="diff.rows")
+
+
+class DiffSerializer(serializers.Serializer):
+    from_revision = serializers.IntegerField()
+    to_revision = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    fields = FieldDiffSerializer(many=True)  # type: ignore[assignment]
+
+
+class SuggestEditSerializer(StrictSerializer):
+    body = StrictCharField(help_text="Markdown.")
+    summary = StrictCharField(help_text="What you changed and why.")
+    title = StrictCharField(required=False, help_text="Questions only.")
+    tags = serializers.ListField(
+        child=StrictCharField(), required=False, help_text="Questions only."
+    )
+
+
+class SuggestedEditSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    post_id = serializers.IntegerField()
+    status = serializers.CharField()
+    summary = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class FlagSerializer(StrictSerializer):
+    reason = StrictCharField(help_text="spam, rude, low_quality, needs_attention or duplicate.")
+    text = StrictCharField(required=False, help_text="What a moderator should look at.")
+    duplicate_of = StrictIntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The original question, for a duplicate flag.",
+    )
+
+
+class FlagResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reason = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+# Embedding ---------------------------------------------------------------------------
+
+
+class OEmbedQuerySerializer(serializers.Serializer):
+    url = serializers.CharField(
+        max_length=2000, help_text="A question or answer page of this site."
+    )
+    # oEmbed would answer 501 for another format; a 400 names the field.
+    format = serializers.ChoiceField(choices=["json"], required=False)
+    maxwidth = serializers.IntegerField(required=False, min_value=1, max_value=10_000)
+    maxheight = serializers.IntegerField(required=False, min_value=1, max_value=10_000)
+    client = serializers.CharField(
+        required=False, max_length=12, help_text="Your API key's prefix (public)."
+    )
+
+
+class OEmbedSerializer(serializers.Serializer):
+    version = serializers.CharField()
+    type = serializers.CharField()
+    provider_name = serializers.CharField()
+    provider_url = serializers.CharField()
+    title = serializers.CharField()
+    author_name = serializers.CharField()
+    author_url = serializers.CharField()
+    html = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    cache_age = serializers.IntegerField()

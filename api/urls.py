@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import views
+from . import content_views, embed_views, views
 from .docs import problem_type
 
 app_name = "api"
@@ -32,6 +32,27 @@ urlpatterns = [
     path("v1/answers/<id:pk>/accept/", views.AnswerAcceptView.as_view(), name="answer_accept"),
     path("v1/posts/<id:pk>/comments/", views.PostCommentsView.as_view(), name="post_comments"),
     path("v1/posts/<id:pk>/vote/", views.PostVoteView.as_view(), name="post_vote"),
+    path(
+        "v1/posts/<id:pk>/revisions/",
+        content_views.PostRevisionsView.as_view(),
+        name="post_revisions",
+    ),
+    path(
+        "v1/posts/<id:pk>/revisions/<id:number>/",
+        content_views.PostRevisionView.as_view(),
+        name="post_revision",
+    ),
+    path("v1/posts/<id:pk>/diff/", content_views.PostDiffView.as_view(), name="post_diff"),
+    path(
+        "v1/posts/<id:pk>/suggested-edits/",
+        content_views.SuggestedEditCreateView.as_view(),
+        name="suggested_edit_create",
+    ),
+    path("v1/posts/<id:pk>/flags/", content_views.PostFlagView.as_view(), name="post_flag"),
+    path(
+        "v1/comments/<id:pk>/flags/", content_views.CommentFlagView.as_view(), name="comment_flag"
+    ),
+    path("v1/oembed", embed_views.OEmbedView.as_view(), name="oembed"),
     path("v1/tags/", views.TagListView.as_view(), name="tag_list"),
     path("v1/tags/<str:name>/", views.TagDetailView.as_view(), name="tag_detail"),
     path("v1/categories/", views.CategoryListView.as_view(), name="category_list"),

@@ -100,7 +100,7 @@ class QuestionListView(ApiView):
     )
     def post(self, request: Request) -> Response:
         """Ask a question (the same rules and privileges as the site)."""
-        data = _valid(s.QuestionCreateSerializer, request)
+        data = valid(s.QuestionCreateSerializer, request.data)
         question = qa_services.question_ask(author=request.user, **data)
         return Response(
             _question_body(request, question.pk),
@@ -109,8 +109,9 @@ class QuestionListView(ApiView):
         )
 
 
-def _valid(serializer_class: type[s.StrictSerializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
+def valid(serializer_class: type[s.serializers.Serializer], data: Any) -> dict[str, Any]:
+    """``data`` (a body or query parameters) parsed, or a 400 with field errors."""
+    serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
@@ -127,7 +128,7 @@ class QuestionDetailView(ApiView):
     def patch(self, request: Request, pk: int) -> Response:
         """Edit a question; fields left out keep their value."""
         question = _post(pk, question=True)
-        data = _valid(s.QuestionEditSerializer, request)
+        data = valid(s.QuestionEditSerializer, request.data)
         qa_services.post_edit(
             editor=request.user,
             post=question,
@@ -156,7 +157,7 @@ class QuestionAnswersView(ApiView):
     def post(self, request: Request, pk: int) -> Response:
         """Answer a question."""
         question = _post(pk, question=True)
-        data = _valid(s.BodySerializer, request)
+        data = valid(s.BodySerializer, request.data)
         answer = qa_services.answer_post(author=request.user, question=question, body=data["body"])
         return Response(
             _answer_body(request, answer.pk),
@@ -175,7 +176,7 @@ class AnswerDetailView(ApiView):
     def patch(self, request: Request, pk: int) -> Response:
         """Edit an answer."""
         answer = _post(pk, question=False)
-        data = _valid(s.AnswerEditSerializer, request)
+        data = valid(s.AnswerEditSerializer, request.data)
         qa_services.post_edit(
             editor=request.user, post=answer, body=data["body"], summary=data.get("summary", "")
         )
@@ -224,7 +225,7 @@ class PostCommentsView(ApiView):
     def post(self, request: Request, pk: int) -> Response:
         """Comment on a post, or reply to one of its comments with ``parent``."""
         post = _post(pk)
-        data = _valid(s.CommentCreateSerializer, request)
+        data = valid(s.CommentCreateSerializer, request.data)
         parent = None
         if data.get("parent") is not None:
             parent = Comment.objects.filter(pk=data["parent"]).first()
@@ -243,7 +244,7 @@ class PostVoteView(ApiView):
     @extend_schema(request=s.VoteSerializer, responses=s.VoteResultSerializer, tags=["votes"])
     def put(self, request: Request, pk: int) -> Response:
         """Vote a post up (1) or down (-1), or retract your vote (0)."""
-        data = _valid(s.VoteSerializer, request)
+        data = valid(s.VoteSerializer, request.data)
         result = qa_services.vote_cast(voter=request.user, post=_post(pk), value=data["value"])
         return Response({"score": result.score, "value": result.value})
 

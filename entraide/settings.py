@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "webhooks",
+    "embed",
 ]
 
 MIDDLEWARE = [
@@ -286,6 +288,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "api.problems.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # ``format`` is oEmbed's parameter, not a renderer switch.
+    "URL_FORMAT_OVERRIDE": None,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -305,6 +309,23 @@ SPECTACULAR_SETTINGS = {
         "api.authentication.BearerAuthentication",
         "api.authentication.CsrfSessionAuthentication",
     ],
+}
+
+# Where the site is reached, for absolute links sent to other systems
+# (webhook payloads, oEmbed, the widget).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Webhook deliveries: attempts before giving up, the first retry's delay
+# (doubled after each failure, at most MAX_BACKOFF), the request timeout.
+WEBHOOKS: dict[str, Any] = {
+    "MAX_ATTEMPTS": 8,
+    "BACKOFF_SECONDS": 30,
+    "MAX_BACKOFF_SECONDS": 6 * 3600,
+    "TIMEOUT_SECONDS": 10,
+    # A claimed delivery is retried by another worker if this one dies.
+    "LEASE_SECONDS": 120,
+    # Plain http endpoints, for local receivers; production sends https only.
+    "ALLOW_HTTP": env_bool("WEBHOOKS_ALLOW_HTTP", DEBUG),
 }
 
 # The API: limits per minute (reads and writes apart), the body size limit,

@@ -8,6 +8,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("", include("api.page_urls")),
+    path("staff/webhooks/", include("webhooks.urls")),
+    path("embed/", include("embed.urls")),
     path("accounts/", include("accounts.urls")),
     path("users/", include("accounts.user_urls")),
     path("", include("reputation.urls")),

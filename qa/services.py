@@ -31,6 +31,7 @@ from reputation import services as reputation
 from search import outbox
 from versioning.models import RevisionKind
 from versioning.services import clean_summary, revision_record
+from webhooks import services as webhooks
 
 from . import permissions, validators
 from .models import Category, Comment, Post, PostType, Tag, Vote
@@ -137,6 +138,7 @@ def question_ask(
     )
     moderation.review_tasks_for_new_post(post=question)
     outbox.enqueue_question(question.pk)
+    webhooks.webhook_question_asked(question=question)
     return question
 
 
@@ -175,6 +177,7 @@ def answer_post(*, author: Any, question: Post, body: str) -> Post:
     )
     moderation.review_tasks_for_new_post(post=answer, question=question)
     outbox.enqueue_question(question.pk)
+    webhooks.webhook_answer_posted(question=question, answer=answer)
     return answer
 
 
@@ -355,6 +358,7 @@ def answer_accept(*, user: Any, answer: Post) -> Post:
         url=_thread_link(question.pk, question.slug, f"#answer-{answer.pk}"),
     )
     outbox.enqueue_question(question.pk)
+    webhooks.webhook_answer_accepted(question=question, answer=answer, accepted_at=now)
     return question
 
 

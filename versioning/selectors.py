@@ -69,6 +69,16 @@ def _with_fields(obj: Model, infos: list[RevisionInfo]) -> list[RevisionEntry]:
     return [RevisionEntry(info, data.get(info.revision_id, {})) for info in infos]
 
 
+def revision_infos(obj: Model) -> Any:
+    """``obj``'s revisions, newest first (filter or page them, then ``revision_entries``)."""
+    return _infos(obj)
+
+
+def revision_entries(obj: Model, infos: list[RevisionInfo]) -> list[RevisionEntry]:
+    """``infos`` (revisions of ``obj``) with their stored fields, in one query."""
+    return _with_fields(obj, infos)
+
+
 def revision_history(obj: Model, *, page: Any = 1) -> tuple[Page, list[RevisionEntry]]:
     """A page of ``obj``'s revisions, newest first, with their fields (3 queries)."""
     paginator: Paginator[RevisionInfo] = Paginator(_infos(obj), HISTORY_PER_PAGE)
