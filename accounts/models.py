@@ -31,6 +31,11 @@ class User(AbstractUser):
     suspension_reason = models.CharField(max_length=500, blank=True)
     # Private messages from moderators not read yet (moved with F()).
     unread_moderator_messages = models.IntegerField(default=0)
+    # "About me" on the profile: Markdown source and its sanitised HTML
+    # (entraide.rendering), as for posts; and the member's own web site.
+    about_source = models.TextField(_("about me"), blank=True)
+    about_html = models.TextField(blank=True)
+    website_url = models.URLField(_("web site"), blank=True)
 
     class Meta:
         constraints = [

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "api",
     "webhooks",
     "embed",
+    "imports",
 ]
 
 MIDDLEWARE = [

@@ -43,6 +43,9 @@ class Category(MPTTModel):
 class Tag(models.Model):
     name = models.CharField(max_length=35, unique=True)
     excerpt = models.TextField(blank=True)
+    # The tag's wiki ("about this tag"): Markdown source and rendered HTML.
+    wiki_source = models.TextField(blank=True)
+    wiki_html = models.TextField(blank=True)
     # Number of visible questions carrying the tag.
     usage_count = models.IntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

@@ -501,6 +501,12 @@ def _per_post_rules() -> list[tuple[str, QuerySet[Post]]]:
     ]
 
 
+def badge_earning_posts(slug: str) -> QuerySet[Post] | None:
+    """The posts whose authors earn the per-post badge ``slug`` (the rule the
+    back-fill applies), or ``None`` for a badge that is not per post."""
+    return dict(_per_post_rules()).get(slug)
+
+
 def _batches(rows: Iterable[BadgeAward], size: int) -> Iterator[list[BadgeAward]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):

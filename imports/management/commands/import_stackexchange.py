@@ -1,0 +1,134 @@
+import os
+import resource
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from imports.importer import DEFAULT_BATCH_SIZE
+from imports.report import FileReport, ImportSummary
+from imports.services import import_dump
+
+# Bad rows printed one by one; past this, only counted in the summary.
+MAX_PROBLEM_LINES = 200
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a Stack Exchange data dump folder (Posts.xml, Users.xml, …). "
+        "Safe to run again: imported rows are updated, not duplicated."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("folder", help="the dump folder")
+        parser.add_argument("--site-name", help="the community's name (default: the folder's name)")
+        parser.add_argument("--site-url", default="", help="the original site, for attribution")
+        parser.add_argument(
+            "--limit", type=int, help="import at most N questions (with their answers)"
+        )
+        parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=min(2, os.cpu_count() or 1),
+            help="worker processes rendering texts while the importer writes (1: none)",
+        )
+        parser.add_argument(
+            "--profile",
+            action="store_true",
+            help="print rates and the process's peak memory (resident set) at the end",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.problems_shown = 0
+        self.last_progress = 0.0
+        self.finished = ""
+        self.interactive = self.stderr.isatty()
+        try:
+            summary = import_dump(
+                options["folder"],
+                site_name=options["site_name"],
+                site_url=options["site_url"],
+                limit=options["limit"],
+                batch_size=options["batch_size"],
+                on_progress=self.progress,
+                on_problem=self.problem,
+                jobs=options["jobs"],
+            )
+        except (FileNotFoundError, ValueError) as error:
+            raise CommandError(str(error)) from error
+        self.print_summary(summary)
+        if options["profile"]:
+            self.print_profile(summary)
+
+    def progress(self, report: FileReport, position: int, size: int) -> None:
+        now = time.monotonic()
+        done = position >= size
+        if done and report.name == self.finished:
+            return
+        if not done and now - self.last_progress < (0.2 if self.interactive else 5):
+            return
+        if done:
+            self.finished = report.name
+        self.last_progress = now
+        width = 30
+        filled = int(width * position / size) if size else width
+        line = (
+            f"{report.name:<16} [{'#' * filled}{'.' * (width - filled)}] "
+            f"{100 * position / max(size, 1):5.1f}%  {report.read:,} rows  "
+            f"{report.rate:,.0f} rows/s  imported {report.imported:,}  updated {report.updated:,}"
+            f"  unchanged {report.unchanged:,}  skipped {report.skipped_total:,}"
+        )
+        if self.interactive:
+            self.stderr.write("\r" + line, ending="\n" if done else "")
+        else:
+            self.stderr.write(line)
+        self.stderr.flush()
+
+    def problem(self, message: str) -> None:
+        self.problems_shown += 1
+        if self.problems_shown <= MAX_PROBLEM_LINES:
+            clear = "\r\033[K" if self.interactive else ""  # a progress line in the way
+            self.stderr.write(f"{clear}skipped: {message}")
+
+    def print_summary(self, summary: ImportSummary) -> None:
+        write = self.stdout.write
+        write(f"\nImported {summary.site} in {summary.seconds:.1f} s")
+        for warning in summary.warnings:
+            write(self.style.WARNING(f"  {warning}"))
+        write(
+            f"  {'file':<16} {'read':>9} {'imported':>9} {'updated':>9} "
+            f"{'unchanged':>9} {'skipped':>9} {'rows/s':>9}"
+        )
+        for report in summary.files.values():
+            write(
+                f"  {report.name:<16} {report.read:>9,} {report.imported:>9,} "
+                f"{report.updated:>9,} {report.unchanged:>9,} {report.skipped_total:>9,} "
+                f"{report.rate:>9,.0f}"
+            )
+            for reason, count in report.skipped.most_common():
+                examples = ", ".join(report.examples.get(reason, []))
+                write(f"      {count:>7,} {reason} (e.g. {examples})")
+        if summary.problems:
+            hidden = len(summary.problems) - MAX_PROBLEM_LINES
+            more = f"; {hidden:,} not printed above" if hidden > 0 else ""
+            write(self.style.WARNING(f"  {len(summary.problems):,} bad rows skipped{more}."))
+        else:
+            write(self.style.SUCCESS("  No bad rows."))
+
+    def print_profile(self, summary: ImportSummary) -> None:
+        posts = summary.files.get("Posts.xml")
+        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        self.stdout.write(f"profile: peak memory (max RSS) {peak_kib / 1024:.1f} MiB")
+        if posts and posts.seconds:
+            written = posts.imported + posts.updated
+            self.stdout.write(
+                f"profile: Posts.xml {posts.read:,} rows in {posts.seconds:.2f} s = "
+                f"{posts.read / posts.seconds:,.0f} rows/s; {written:,} questions and answers "
+                f"written = {written / posts.seconds:,.0f} posts/s"
+            )
+        total = sum(report.read for report in summary.files.values())
+        self.stdout.write(
+            f"profile: {total:,} rows in {summary.seconds:.2f} s = "
+            f"{total / max(summary.seconds, 1e-9):,.0f} rows/s overall"
+        )

@@ -1,0 +1,94 @@
+"""Convert and render dump text, in worker processes when there are cores to spare.
+
+Rendering Markdown is most of an import's time, and it needs nothing from
+the database: the importer hands each batch's texts to ``Renderer.submit``
+one batch ahead, so workers render batch k+1 while the importer writes
+batch k.
+"""
+
+import multiprocessing
+from collections.abc import Iterable
+from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult, Pool
+from typing import Literal
+
+from entraide.rendering import excerpt, plain_text, render_inline_markdown, render_markdown
+
+from . import markup
+
+Kind = Literal["html", "comment"]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    source: str
+    html: str
+    excerpt: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A text rendered, or the active content that keeps it out."""
+
+    rendered: Rendered | None
+    hostile: str | None = None
+
+
+def render(kind: Kind, text: str) -> Outcome:
+    """HTML (post bodies, tag wikis, about texts) or a comment's source, rendered."""
+    if kind == "comment":
+        hostile = markup.hostile_markdown(text)
+        if hostile:
+            return Outcome(None, hostile)
+        source = markup.comment_to_source(text)
+        html = render_inline_markdown(source)
+    else:
+        hostile = markup.hostile_html(text)
+        if hostile:
+            return Outcome(None, hostile)
+        source = markup.html_to_source(text)
+        html = render_markdown(source)
+    return Outcome(Rendered(source, html, excerpt(plain_text(html))))
+
+
+Job = tuple[object, Kind, str]  # key, kind, text
+
+
+def _render_job(job: Job) -> tuple[object, Outcome]:
+    key, kind, text = job
+    return key, render(kind, text)
+
+
+class Pending:
+    def __init__(self, result: AsyncResult[list[tuple[object, Outcome]]] | dict[object, Outcome]):
+        self._result = result
+
+    def get(self) -> dict[object, Outcome]:
+        if isinstance(self._result, dict):
+            return self._result
+        return dict(self._result.get())
+
+
+class Renderer:
+    """Renders jobs in ``jobs`` worker processes, or inline with ``jobs=1``."""
+
+    def __init__(self, jobs: int = 1):
+        self.jobs = jobs
+        self._pool: Pool | None = None
+
+    def submit(self, jobs: Iterable[Job]) -> Pending:
+        jobs = list(jobs)
+        if self.jobs <= 1 or len(jobs) < 8:
+            return Pending(dict(_render_job(job) for job in jobs))
+        if self._pool is None:
+            # Forked workers inherit the loaded modules; they never touch the
+            # database connection they also inherit.
+            self._pool = multiprocessing.get_context("fork").Pool(self.jobs)
+        chunk = max(1, len(jobs) // (self.jobs * 4))
+        return Pending(self._pool.map_async(_render_job, jobs, chunksize=chunk))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
