@@ -33,6 +33,7 @@ from reputation.models import Reason, ReputationEvent
 from search import outbox
 from search.models import DocumentKind
 
+from .history import DEFAULT_CLOSE_REASON, HistoryImport
 from .models import (
     ImportedComment,
     ImportedPost,
@@ -59,23 +60,6 @@ POST_TYPE_LABELS = {
     "7": "wiki placeholder",
     "8": "privilege wiki",
 }
-# Stack Exchange's close reason ids (PostHistory type 10, ``Comment``).
-CLOSE_REASONS = {
-    "1": CloseReason.DUPLICATE,
-    "101": CloseReason.DUPLICATE,
-    "2": CloseReason.OFF_TOPIC,
-    "102": CloseReason.OFF_TOPIC,
-    "7": CloseReason.OFF_TOPIC,
-    "10": CloseReason.OFF_TOPIC,
-    "20": CloseReason.OFF_TOPIC,
-    "3": CloseReason.OPINION_BASED,
-    "105": CloseReason.OPINION_BASED,
-    "4": CloseReason.NEEDS_DETAILS,
-    "103": CloseReason.NEEDS_DETAILS,
-    "104": CloseReason.NEEDS_DETAILS,
-}
-# A closed question whose reason the dump does not say (no PostHistory).
-DEFAULT_CLOSE_REASON = CloseReason.OFF_TOPIC
 VOTE_UP, VOTE_DOWN = "2", "3"
 VOTE_TYPE_LABELS = {
     "1": "acceptance (read from Posts.xml)",
@@ -984,64 +968,14 @@ class Importer:
 
     # Post history ---------------------------------------------------------------
 
+    def _before_posthistory(self) -> None:
+        self.history = HistoryImport(self)
+
     def _history(self, rows: list[dict[str, str]], report: FileReport) -> None:
-        events = []
-        for row in rows:
-            sid = self._source_id(report, row)
-            if sid is None:
-                continue
-            kind = row.get("PostHistoryTypeId")
-            if kind in ("10", "11", "14", "15"):
-                events.append((sid, kind, row))
-            else:
-                report.skip(f"history type {kind} (revisions come with the edit history)", sid)
-        if not events:
-            return
-        posts = dict(
-            ImportedPost.objects.filter(
-                site=self.site, source_id__in={_int(row.get("PostId")) for _, _, row in events}
-            ).values_list("source_id", "post_id")
-        )
-        users = self._resolve(
-            self._author_key(row, "UserId", "UserDisplayName")
-            for _, _, row in events
-            if row.get("UserId") or row.get("UserDisplayName")
-        )
-        touched = set()
-        for sid, kind, row in events:
-            post_id = posts.get(_int(row.get("PostId")) or 0)
-            when = _date(row.get("CreationDate"))
-            if post_id is None or when is None:
-                report.skip("history of a post not in the dump", sid)
-                continue
-            who = users.get(self._author_key(row, "UserId", "UserDisplayName"))
-            target = Post.objects.filter(pk=post_id)
-            if kind == "10":
-                reason = CLOSE_REASONS.get((row.get("Comment") or "").strip(), DEFAULT_CLOSE_REASON)
-                count = target.filter(post_type=PostType.QUESTION).update(
-                    closed_at=when,
-                    closed_by_id=who,
-                    close_reason=reason,
-                    duplicate_of=None if reason != CloseReason.DUPLICATE else F("duplicate_of"),
-                )
-            elif kind == "11":
-                count = target.update(
-                    closed_at=None, closed_by=None, close_reason="", duplicate_of=None
-                )
-            elif kind == "14":
-                count = target.update(
-                    locked_at=when, locked_by_id=who, lock_reason=_lock_reason(row)
-                )
-            else:
-                count = target.update(locked_at=None, locked_by=None, lock_reason="")
-            if count:
-                report.imported += 1
-                touched.add(post_id)
-            else:
-                report.skip("closing an answer", sid)
-        if touched:
-            question_ids = Post.objects.filter(pk__in=touched).values_list("pk", "parent_id")
-            outbox.enqueue(DocumentKind.QUESTION, {parent or pk for pk, parent in question_ids})
+        self.history.batch(rows, report)
+
+    def _after_posthistory(self, report: FileReport) -> None:
+        self.history.finish(report)
 
     # Post links -----------------------------------------------------------------
 
@@ -1278,7 +1212,3 @@ class Importer:
         from .badges import import_badges
 
         import_badges(self, rows, report)
-
-
-def _lock_reason(row: dict[str, str]) -> str:
-    return (row.get("Comment") or "Locked on the original site.")[:200]

@@ -187,3 +187,14 @@ def hostile_markdown(text: str) -> str | None:
         if _bad_url(target):
             return f"a {target[:30]!r} link"
     return None
+
+
+_FENCED_CODE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
+_INDENTED_CODE = re.compile(r"^(?: {4}|\t).*$", re.MULTILINE)
+
+
+def hostile_markdown_source(text: str) -> str | None:
+    """Active content in a post's Markdown source (raw HTML or link targets);
+    code blocks and spans are text, whatever they contain."""
+    prose = _CODE_SPAN.sub("", _INDENTED_CODE.sub("", _FENCED_CODE.sub("", text)))
+    return hostile_html(prose) or hostile_markdown(prose)

@@ -144,6 +144,25 @@ class ImportedTag(models.Model):
         return f"{self.site_id}:{self.source_id} -> {self.tag_id}"
 
 
+class ImportedRevision(models.Model):
+    """An edit in PostHistory.xml (its rows share a RevisionGUID; ``source_id``
+    is the lowest row id) recorded as a revision of the post's history."""
+
+    site = models.ForeignKey(ImportSite, on_delete=models.CASCADE, related_name="+")
+    source_id = models.BigIntegerField()
+    revision = models.OneToOneField(
+        "reversion.Revision", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["site", "source_id"], name="imported_revision_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id}:{self.source_id} -> revision {self.revision_id}"
+
+
 class ImportedBadge(models.Model):
     """A Badges.xml row turned into an award (or found already held)."""
 

@@ -407,3 +407,84 @@ def test_workers_render_the_same_as_the_importer(db, dump_dir: Path) -> None:
             post(source_id, "workers.example.com"),
         )
         assert (inline.body_source, inline.body_html) == (workers.body_source, workers.body_html)
+
+
+# Post history --------------------------------------------------------------------
+
+
+def revisions(source_id: int) -> list[tuple[int, str, str | None, str, dict[str, str]]]:
+    from versioning.selectors import revision_history
+
+    _, entries = revision_history(post(source_id))
+    return [
+        (
+            entry.info.number,
+            entry.info.kind,
+            entry.info.revision.user.display_name if entry.info.revision.user else None,
+            entry.summary,
+            entry.fields,
+        )
+        for entry in reversed(entries)
+    ]
+
+
+def test_edits_become_revisions_with_their_authors_dates_and_summaries(imported) -> None:
+    history = revisions(10)
+    assert [(n, kind, who) for n, kind, who, _, _ in history] == [
+        (1, "created", "Chloé Curious"),
+        (2, "edited", "Ada Admin"),
+        (3, "imported", None),  # what we converted, so the next edit diffs against it
+    ]
+    first, second = history[0][4], history[1][4]
+    assert first["title"] == "Router error after update"
+    assert first["body_source"] == "My router shows `ERR <42>`."  # the original Markdown
+    assert first["tag_names"] == "routers"
+    assert second["title"] == "Router shows ERR <42> after the firmware update"
+    assert second["tag_names"] == "routers firmware"
+    assert history[1][3] == "added details"
+    assert history[2][4]["body_source"] == post(10).body_source
+    from reversion.models import Version
+
+    dates = [
+        version.revision.date_created.isoformat()
+        for version in Version.objects.get_for_object(post(10)).order_by("pk")
+    ]
+    assert dates[:2] == ["2020-02-01T09:00:00+00:00", "2020-02-01T10:00:00+00:00"]
+
+
+def test_suggested_edits_and_rollbacks_keep_their_kind(imported) -> None:
+    from versioning.models import RevisionInfo
+
+    history = revisions(11)
+    assert [kind for _, kind, _, _, _ in history] == [
+        "created",
+        "suggested_edit",
+        "rolled_back",
+        "imported",
+    ]
+    assert history[1][2] == "Bob Builder" and history[1][4]["body_source"].endswith(
+        "*ten* seconds."
+    )
+    suggested = RevisionInfo.objects.get(object_id=post(11).pk, number=2)
+    assert suggested.approved_by == member(1)
+    assert history[2][4]["body_source"] == "Hold the reset button."
+
+
+def test_a_hostile_revision_is_reported_and_skipped(imported) -> None:
+    assert any("row 14: the revision has a <script> element" in p for p in imported.problems)
+    assert [kind for _, kind, _, _, _ in revisions(21)] == []
+
+
+def test_history_is_not_recorded_twice(imported, dump_dir: Path) -> None:
+    from versioning.models import RevisionInfo
+
+    count = RevisionInfo.objects.count()
+    again = run_import(dump_dir)
+    assert RevisionInfo.objects.count() == count
+    assert again.files["PostHistory.xml"].imported == 3  # states are set again, not added
+
+
+def test_history_split_across_batches_stays_one_revision_per_edit(db, dump_dir: Path) -> None:
+    run_import(dump_dir, batch_size=2)
+    assert [n for n, _, _, _, _ in revisions(10)] == [1, 2, 3]
+    assert revisions(10)[1][4]["tag_names"] == "routers firmware"
