@@ -16,9 +16,11 @@ imported in part. Our renderer's allow-list would strip it anyway.
 import re
 from html.parser import HTMLParser
 
-import html_to_markdown
+from html_to_markdown import _html_to_markdown as native
 
-_OPTIONS = html_to_markdown.ConversionOptions(
+# The extension's own options and converter: the package's Python wrapper
+# rebuilds these options on every call, which costs as much as converting.
+_OPTIONS = native.ConversionOptions(
     escape_asterisks=True,
     escape_underscores=True,
     # Python-Markdown nests lists by four spaces, not two.
@@ -26,6 +28,7 @@ _OPTIONS = html_to_markdown.ConversionOptions(
     autolinks=False,
     # Our allow-list keeps these; Markdown has no syntax for them.
     preserve_tags=["kbd", "sup", "sub", "del", "s"],
+    extract_metadata=False,
 )
 
 _CODE = re.compile(r"(<(pre|code)\b.*?</\2\s*>)", re.IGNORECASE | re.DOTALL)
@@ -40,7 +43,7 @@ _STRIKE = re.compile(r"<(/?)strike\b", re.IGNORECASE)
 def html_to_source(html: str) -> str:
     """Convert a post body (HTML) to Markdown for ``entraide.rendering``."""
     html = _STRIKE.sub(r"<\1del", _escape_text(html))
-    markdown = html_to_markdown.convert(html, _OPTIONS).content or ""
+    markdown = native.convert(html, _OPTIONS).content or ""
     return _fences_for_python_markdown(markdown).strip()
 
 

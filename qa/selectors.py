@@ -148,6 +148,8 @@ class QuestionPage:
     bounty_amounts: list[int] = field(default_factory=list)
     # Who closed, locked, protected or deleted what (banners).
     moderation: ThreadModeration = field(default_factory=ThreadModeration)
+    # Questions linked to or from this one, and its original if a duplicate.
+    linked: list[Post] = field(default_factory=list)
 
     def comments_for(self, post: Post) -> list[Comment]:
         return self.comments.get(post.pk, [])
@@ -173,10 +175,10 @@ _COMMENT_FIELDS = (
 
 def question_page(*, question_id: int, viewer: Any) -> QuestionPage:
     """The question, its answers (accepted first, then by score), every comment
-    thread, the viewer's votes and the open bounty, in four queries whatever
-    their number (five while a bounty is open; a closed, locked, protected
-    question or a deleted post adds one to name who did it, a duplicate one
-    for its original)."""
+    thread, the viewer's votes, the open bounty and the linked questions, in
+    five queries whatever their number (six while a bounty is open; a closed,
+    locked, protected question or a deleted post adds one to name who did it,
+    a duplicate one for its original)."""
     now = timezone.now()
     open_bounties = Bounty.objects.filter(
         question=OuterRef("pk"), awarded_at__isnull=True, expired_at__isnull=True, ends_at__gt=now
@@ -233,6 +235,28 @@ def question_page(*, question_id: int, viewer: Any) -> QuestionPage:
         open_bounty,
         bounty_offer_amounts(viewer, question, open_bounty),
         thread_moderation(question=question, answers=answers),
+        linked_questions(question),
+    )
+
+
+LINKED_MAX = 10
+
+
+def linked_questions(question: Post) -> list[Post]:
+    """Visible questions this one links to or is linked from (Stack Exchange's
+    "Linked"), with its original when it is a duplicate; best first, one query."""
+    return list(
+        Post.objects.questions()
+        .visible()
+        .filter(
+            Q(pk=question.duplicate_of_id)
+            | Q(links_in__from_post_id=question.pk)
+            | Q(links_out__to_post_id=question.pk)
+        )
+        .exclude(pk=question.pk)
+        .distinct()
+        .only("title", "slug", "score", "answer_count", "accepted_answer_id", "post_type")
+        .order_by("-score", "-id")[:LINKED_MAX]
     )
 
 

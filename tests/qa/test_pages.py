@@ -11,9 +11,10 @@ from tests.factories import AnswerFactory, CommentFactory, QuestionFactory, User
 pytestmark = pytest.mark.django_db
 
 # session + user + the question with its answers (and whether a bounty is open)
-# + comments + votes + category path + the view-count UPDATE; the same whatever
-# the number of answers and comments. An open bounty adds one (the bounty).
-QUESTION_PAGE_QUERIES = 7
+# + comments + votes + linked questions + category path + the view-count
+# UPDATE; the same whatever the number of answers, comments and links. An open
+# bounty adds one (the bounty).
+QUESTION_PAGE_QUERIES = 8
 LIST_PAGE_QUERIES = 4  # session + user + count + rows (tags are stored on the post)
 
 

@@ -1,0 +1,46 @@
+"""The question page shows what an import brings: closed, duplicate and locked
+states, and linked questions (in one query, counted in tests/qa/test_pages.py)."""
+
+import pytest
+from django.utils import timezone
+
+from qa.models import CloseReason, PostLink
+from tests.factories import QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_duplicate_links_to_its_original_and_shows_linked_questions(client) -> None:
+    original = QuestionFactory(title="How do I reset my router to factory settings?")
+    related = QuestionFactory(title="Where is the reset button on the Lumio hub?")
+    duplicate = QuestionFactory(title="Router reset: how do I do it properly?")
+    type(duplicate).objects.filter(pk=duplicate.pk).update(
+        closed_at=timezone.now(), close_reason=CloseReason.DUPLICATE, duplicate_of=original
+    )
+    PostLink.objects.create(
+        from_post=duplicate, to_post=original, link_type=PostLink.LinkType.DUPLICATE
+    )
+    PostLink.objects.create(from_post=related, to_post=duplicate, link_type="linked")
+    page = client.get(duplicate.get_absolute_url()).content.decode()
+    assert "This question already has an answer here:" in page
+    assert f'<a href="{original.get_absolute_url()}">{original.title}</a>' in page
+    assert "Closed as duplicate" in page
+    assert "Linked questions" in page and related.title in page
+
+    other = client.get(related.get_absolute_url()).content.decode()
+    assert "Linked questions" in other and duplicate.title in other
+    assert "Closed as" not in other
+
+
+def test_closed_and_locked_questions_say_so(client) -> None:
+    question = QuestionFactory()
+    type(question).objects.filter(pk=question.pk).update(
+        closed_at=timezone.now(),
+        close_reason=CloseReason.OFF_TOPIC,
+        locked_at=timezone.now(),
+        lock_reason="Locked while we sort this out",
+    )
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert "Closed as off-topic for this community" in page
+    assert "Locked" in page and "Locked while we sort this out" in page
+    assert "Linked questions" not in page
