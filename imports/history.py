@@ -34,7 +34,7 @@ from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from qa.models import POST_VERSIONED_FIELDS, CloseReason, Post, PostType
+from qa.models import POST_VERSIONED_FIELDS, CloseReason, LockKind, Post, PostType
 from search import outbox
 from search.models import DocumentKind
 from versioning.models import RevisionInfo, RevisionKind
@@ -201,9 +201,12 @@ class HistoryImport:
             target.update(closed_at=None, closed_by=None, close_reason="", duplicate_of=None)
         elif kind == "14":
             why = (row.get("Comment") or "Locked on the original site.")[:200]
-            target.update(locked_at=when, locked_by_id=who, lock_reason=why)
+            kind_of = (
+                LockKind.HISTORICAL if "historical" in why.lower() else LockKind.CONTENT_DISPUTE
+            )
+            target.update(locked_at=when, locked_by_id=who, lock_reason=why, lock_kind=kind_of)
         else:
-            target.update(locked_at=None, locked_by=None, lock_reason="")
+            target.update(locked_at=None, locked_by=None, lock_reason="", lock_kind="")
         report.imported += 1
         return True
 

@@ -20,12 +20,12 @@ def test_duplicate_banner_and_linked_questions(page, live_server) -> None:
     duplicate = ImportedPost.objects.get(source_id=40).post
 
     page.goto(live_server.url + duplicate.get_absolute_url())
-    banner = page.locator(".question-state").first
+    banner = page.locator(".mod-banner.closed")
     assert "This question already has an answer here:" in banner.inner_text()
-    assert "Closed as duplicate" in banner.inner_text()
+    assert "Closed as a duplicate by Ada Admin" in banner.inner_text()
     screenshot(page, "imported-duplicate")
 
-    banner.get_by_role("link").click()
+    banner.locator("a.duplicate-link").click()
     page.wait_for_selector("h1.question-title")
     assert "Router shows ERR <42> after the firmware update" in page.inner_text("h1")
     question = page.locator("article.post .post-body").first

@@ -113,6 +113,7 @@ def test_community_wiki_closed_and_locked_state(imported) -> None:
     wiki = post(20)
     assert wiki.is_community_wiki and post(21).is_community_wiki
     assert wiki.is_locked and wiki.lock_reason == "Locked while we sort this out"
+    assert wiki.lock_kind == "content_dispute"
     assert wiki.locked_by == member(1)
     closed = post(30)
     assert closed.is_closed and closed.close_reason == CloseReason.NEEDS_DETAILS  # reason 103
