@@ -7,10 +7,14 @@ second one; ``digest`` (a hash of the dump row's attributes) lets a re-run
 skip rows that did not change without rendering them again.
 """
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+LICENSE_4_FROM = datetime(2018, 5, 2, tzinfo=UTC)
 
 
 class ImportSite(models.Model):
@@ -104,6 +108,23 @@ class ImportedPost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site_id}:{self.source_id} -> {self.post_id}"
+
+    @property
+    def original_url(self) -> str:
+        """The post on the site it came from ("" when the site has no address)."""
+        if self.post.is_question:
+            return self.site.question_url(self.source_id)
+        return self.site.answer_url(self.source_id)
+
+    @property
+    def license_url(self) -> str:
+        """Stack Exchange content is CC BY-SA 3.0 before 2018-05-02, 4.0 after."""
+        version = "3.0" if self.post.created_at < LICENSE_4_FROM else "4.0"
+        return f"https://creativecommons.org/licenses/by-sa/{version}/"
+
+    @property
+    def license_name(self) -> str:
+        return "CC BY-SA " + self.license_url.rstrip("/").rsplit("/", 1)[-1]
 
 
 class ImportedComment(models.Model):

@@ -189,7 +189,9 @@ def question_page(*, question_id: int, viewer: Any) -> QuestionPage:
         Post.objects.filter(
             Q(pk=question_id, post_type=PostType.QUESTION) | Q(parent_id=question_id)
         )
-        .select_related("author")
+        # Imported posts name their origin and author (CC BY-SA attribution):
+        # joined here, so the page needs no query for it.
+        .select_related("author", "imported_from__site", "author__imported_from")
         .defer("author__password", "author__email", "author__first_name", "author__last_name")
         .annotate(open_bounty_id=Subquery(open_bounties.values("pk")[:1]))
         .order_by("-score", "created_at")

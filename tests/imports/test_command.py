@@ -19,7 +19,7 @@ def test_the_command_imports_and_prints_a_summary(dump_dir: Path) -> None:
     assert "Imported fixture.example.com" in summary
     assert "Posts.xml" in summary and "unknown PostTypeId '99' (e.g. 51)" in summary
     assert "12 bad rows skipped." in summary
-    assert "profile: peak memory" in summary and "posts/s" in summary
+    assert "profile: peak memory: max RSS" in summary and "posts/s" in summary
     progress_and_problems = err.getvalue()
     assert "skipped: Posts.xml: row 52: the body has a <script> element" in progress_and_problems
     assert "Posts.xml" in progress_and_problems and "rows/s" in progress_and_problems

@@ -44,3 +44,23 @@ def test_closed_and_locked_questions_say_so(client) -> None:
     assert "Off-topic for this community: closed by" in page
     assert "Locked while we sort this out" in page
     assert "Linked questions" not in page
+
+
+def test_imported_posts_credit_their_site_author_and_licence(client, imported) -> None:
+    from imports.models import ImportedPost
+
+    question = ImportedPost.objects.get(source_id=10).post
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert (
+        'From <a href="https://fixture.example.com/questions/10" rel="nofollow noopener">'
+        "fixture.example.com</a>, by "
+        '<a href="https://fixture.example.com/users/3" rel="nofollow noopener">Chloé Curious</a>'
+    ) in page
+    assert 'href="https://fixture.example.com/a/11"' in page  # the accepted answer
+    assert 'href="https://creativecommons.org/licenses/by-sa/4.0/"' in page  # posted in 2020
+    assert page.count('class="attribution muted"') == 3  # the question and its two answers
+
+
+def test_native_posts_carry_no_attribution(client) -> None:
+    page = client.get(QuestionFactory().get_absolute_url()).content.decode()
+    assert "attribution" not in page

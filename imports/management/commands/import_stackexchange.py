@@ -48,6 +48,8 @@ class Command(BaseCommand):
         self.problems_shown = 0
         self.last_progress = 0.0
         self.finished = ""
+        self.peak_anonymous = 0
+        started_cpu = time.process_time()
         self.interactive = self.stderr.isatty()
         try:
             summary = import_dump(
@@ -64,9 +66,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.print_summary(summary)
         if options["profile"]:
-            self.print_profile(summary)
+            self.print_profile(summary, time.process_time() - started_cpu)
 
     def progress(self, report: FileReport, position: int, size: int) -> None:
+        self.peak_anonymous = max(self.peak_anonymous, _anonymous_memory())
         now = time.monotonic()
         done = position >= size
         if done and report.name == self.finished:
@@ -121,12 +124,20 @@ class Command(BaseCommand):
         else:
             write(self.style.SUCCESS("  No bad rows."))
 
-    def print_profile(self, summary: ImportSummary) -> None:
+    def print_profile(self, summary: ImportSummary, cpu_seconds: float) -> None:
         posts = summary.files.get("Posts.xml")
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        workers = resource.getrusage(resource.RUSAGE_CHILDREN)
         self.stdout.write(
-            f"profile: peak memory (max RSS) {peak:.1f} MiB; rendering workers {workers:.1f} MiB"
+            f"profile: peak memory: max RSS {own.ru_maxrss / 1024:.1f} MiB, of which anonymous "
+            f"(the importer's own, without the database file SQLite maps) at most "
+            f"{self.peak_anonymous / 1024:.1f} MiB; each rendering worker at most "
+            f"{workers.ru_maxrss / 1024:.1f} MiB"
+        )
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        self.stdout.write(
+            f"profile: CPU {cpu_seconds:.2f} s in the importer, "
+            f"{workers.ru_utime + workers.ru_stime:.2f} s in its workers; load average {load}"
         )
         if posts and posts.seconds:
             written = posts.imported + posts.updated
@@ -140,3 +151,15 @@ class Command(BaseCommand):
             f"profile: {total:,} rows in {summary.seconds:.2f} s = "
             f"{total / max(summary.seconds, 1e-9):,.0f} rows/s overall"
         )
+
+
+def _anonymous_memory() -> int:
+    """The process's resident anonymous memory in KiB (Linux), 0 elsewhere."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
