@@ -224,9 +224,11 @@ class Importer:
             self._stream(path, name, handlers[name])
             after = getattr(self, f"_after_{name[:-4].lower()}", None)
             if after:
-                started = time.perf_counter()
-                after(self.summary.file(name))
-                self.summary.file(name).seconds += time.perf_counter() - started
+                report = self.summary.file(name)
+                started, cpu = time.perf_counter(), time.process_time()
+                after(report)
+                report.seconds += time.perf_counter() - started
+                report.cpu_seconds += time.process_time() - cpu
 
     def _stream(
         self,
@@ -245,7 +247,7 @@ class Importer:
             "Posts.xml": self._post_jobs,
             "Comments.xml": self._comment_jobs,
         }.get(name)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
 
         def write(batch: list[dict[str, str]], pending: Pending) -> None:
             report.read += len(batch)
@@ -269,6 +271,7 @@ class Importer:
             write(*previous)
         self.rendered = {}
         report.seconds = time.perf_counter() - started
+        report.cpu_seconds = time.process_time() - cpu
         if self.on_progress:
             self.on_progress(report, dump.size, dump.size)
 

@@ -21,6 +21,8 @@ class FileReport:
     skipped: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
+    # The importer's own processor time (rendering workers not included).
+    cpu_seconds: float = 0.0
 
     @property
     def skipped_total(self) -> int:
@@ -45,6 +47,7 @@ class FileReport:
             "skipped": dict(self.skipped),
             "examples": self.examples,
             "seconds": round(self.seconds, 3),
+            "cpu_seconds": round(self.cpu_seconds, 3),
         }
 
 

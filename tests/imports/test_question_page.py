@@ -64,3 +64,21 @@ def test_imported_posts_credit_their_site_author_and_licence(client, imported) -
 def test_native_posts_carry_no_attribution(client) -> None:
     page = client.get(QuestionFactory().get_absolute_url()).content.decode()
     assert "attribution" not in page
+
+
+def test_a_tag_page_shows_the_imported_excerpt_and_wiki(client, imported) -> None:
+    page = client.get("/questions/tagged/routers/").content.decode()
+    assert "Questions about home routers and their set-up." in page
+    assert "<summary>About this tag</summary>" in page
+    assert "<strong>router</strong> forwards packets" in page
+
+
+def test_a_profile_shows_the_imported_about_text_and_web_site(client, imported) -> None:
+    from imports.models import ImportedUser
+
+    ada = ImportedUser.objects.get(source_id=1).user
+    page = client.get(ada.get_absolute_url()).content.decode()
+    assert "I fix <strong>routers</strong>." in page
+    assert (
+        '<a href="https://ada.example.org" rel="nofollow ugc noopener">ada.example.org</a>' in page
+    )

@@ -144,7 +144,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"profile: Posts.xml {posts.read:,} rows in {posts.seconds:.2f} s = "
                 f"{posts.read / posts.seconds:,.0f} rows/s; {written:,} questions and answers "
-                f"written = {written / posts.seconds:,.0f} posts/s"
+                f"written = {written / posts.seconds:,.0f} posts/s; the importer's CPU "
+                f"{posts.cpu_seconds:.2f} s = {posts.read / max(posts.cpu_seconds, 1e-9):,.0f} "
+                "rows per CPU second"
             )
         total = sum(report.read for report in summary.files.values())
         self.stdout.write(
