@@ -16,6 +16,7 @@ from qa.models import Tag
 from reputation.badges import BADGES, TAG_BADGE_TIERS, badge_earning_posts, badge_get
 from reputation.models import Badge, BadgeAward, BadgeTier
 
+from .fields import as_date, as_int
 from .models import ImportedBadge, ImportedUser, ImportSite
 from .report import FileReport
 
@@ -32,8 +33,6 @@ _TAG_TIER_SLUG = {tier.tier: tier.slug for tier in TAG_BADGE_TIERS}
 
 
 def import_badges(importer: "Importer", rows: list[dict[str, str]], report: FileReport) -> None:
-    from .importer import _date, _int
-
     site = importer.site
     parsed = [(sid, row) for row in rows if (sid := importer._source_id(report, row)) is not None]
     done = set(
@@ -43,7 +42,7 @@ def import_badges(importer: "Importer", rows: list[dict[str, str]], report: File
     )
     users = dict(
         ImportedUser.objects.filter(
-            site=site, source_id__in={_int(row.get("UserId")) for _, row in parsed} - {None}
+            site=site, source_id__in={as_int(row.get("UserId")) for _, row in parsed} - {None}
         ).values_list("source_id", "user_id")
     )
     tag_names = {
@@ -57,12 +56,12 @@ def import_badges(importer: "Importer", rows: list[dict[str, str]], report: File
         if sid in done:
             report.unchanged += 1
             continue
-        user_id = users.get(_int(row.get("UserId")) or 0)
+        user_id = users.get(as_int(row.get("UserId")) or 0)
         if user_id is None:
             report.skip("badge of a member not in the dump", sid)
             continue
         name = (row.get("Name") or "").strip()
-        awarded_at = _date(row.get("Date"))
+        awarded_at = as_date(row.get("Date"))
         if row.get("TagBased") == "True":
             tag = tags.get(name.lower())
             tier = _TAG_TIER_BY_CLASS.get(row.get("Class", ""))

@@ -22,7 +22,6 @@ text members actually edit.
 import copy
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -41,6 +40,7 @@ from versioning.models import RevisionInfo, RevisionKind
 from versioning.services import SUMMARY_MAX, clean_summary
 
 from . import markup
+from .fields import as_date, as_int, batches, tag_names
 from .models import ImportedPost, ImportedRevision
 from .report import FileReport
 
@@ -94,25 +94,21 @@ class HistoryImport:
     # Batches -----------------------------------------------------------------------
 
     def batch(self, rows: list[dict[str, str]], report: FileReport) -> None:
-        from .importer import _int
-
         rows = self.carry + rows
         self.carry = []
         if rows and rows[-1].get("PostHistoryTypeId") in REVISION_TYPES:
             last = _edit_key(rows[-1])
             while rows and _edit_key(rows[-1]) == last:
                 self.carry.insert(0, rows.pop())
-        self._write(rows, report, _int)
+        self._write(rows, report)
 
     def finish(self, report: FileReport) -> None:
-        from .importer import _int
-
         with transaction.atomic():
-            self._write(self.carry, report, _int)
+            self._write(self.carry, report)
         self.carry = []
         self._record_imported_state(report)
 
-    def _write(self, rows: list[dict[str, str]], report: FileReport, as_int: Any) -> None:
+    def _write(self, rows: list[dict[str, str]], report: FileReport) -> None:
         posts = self._posts({as_int(row.get("PostId")) for row in rows} - {None})
         users = self.importer._resolve(
             self.importer._author_key(row, "UserId", "UserDisplayName")
@@ -161,7 +157,7 @@ class HistoryImport:
         if touched:
             outbox.enqueue(DocumentKind.QUESTION, touched)
 
-    def _posts(self, source_ids: set[int]) -> dict[int, Post]:
+    def _posts(self, source_ids: set[int | None]) -> dict[int, Post]:
         mapping = dict(
             ImportedPost.objects.filter(site=self.site, source_id__in=source_ids).values_list(
                 "post_id", "source_id"
@@ -180,9 +176,7 @@ class HistoryImport:
         report: FileReport,
         sid: int,
     ) -> bool:
-        from .importer import _date
-
-        when = _date(row.get("CreationDate"))
+        when = as_date(row.get("CreationDate"))
         if when is None:
             self.importer._skip(report, "history date missing or unreadable", sid, problem=True)
             return False
@@ -221,10 +215,8 @@ class HistoryImport:
         writer: "RevisionWriter",
         report: FileReport,
     ) -> bool:
-        from .importer import _date, _tag_names
-
         first = edit.rows[0]
-        when = _date(first.get("CreationDate"))
+        when = as_date(first.get("CreationDate"))
         if when is None:
             self.importer._skip(
                 report, "history date missing or unreadable", edit.source_id, problem=True
@@ -250,7 +242,7 @@ class HistoryImport:
             elif kind in TITLE_TYPES and post.is_question:
                 changed["title"] = " ".join(text.split())[:150]
             elif kind in TAG_TYPES and post.is_question:
-                changed["tag_names"] = " ".join(_tag_names(text))
+                changed["tag_names"] = " ".join(tag_names(text))
         types = edit.types
         kind_of = (
             RevisionKind.CREATED
@@ -333,7 +325,7 @@ class HistoryImport:
             .values_list("post_id", flat=True)
             .order_by("pk")
         )
-        for chunk in _chunks(rows.iterator(chunk_size=500), 500):
+        for chunk in batches(rows.iterator(chunk_size=500), 500):
             with transaction.atomic():
                 self._record_chunk(chunk, report)
 
@@ -461,14 +453,3 @@ class RevisionWriter:
         RevisionInfo.objects.bulk_create(infos)
         ImportedRevision.objects.bulk_create(mappings)
         self.pending = []
-
-
-def _chunks(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    chunk: list[Any] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk

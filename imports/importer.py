@@ -15,7 +15,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from reputation.models import Reason, ReputationEvent
 from search import outbox
 from search.models import DocumentKind
 
+from .fields import as_date, as_int, batches, row_digest, tag_names
 from .history import DEFAULT_CLOSE_REASON, HistoryImport
 from .models import (
     ImportedComment,
@@ -46,8 +47,6 @@ from .reader import BadRow, DumpFile
 from .rendering import Job, Kind, Outcome, Pending, Rendered, Renderer, render
 from .report import FileReport, ImportSummary, ProblemCallback, ProgressCallback
 
-# Bump when the conversion changes: a re-run then re-renders every row.
-CONVERTER_VERSION = "1"
 DEFAULT_BATCH_SIZE = 500
 TEMPORARY_POSITION = 1_000_000
 
@@ -82,38 +81,6 @@ DISPLAY_NAME_MAX = User._meta.get_field("display_name").max_length or 60
 WEBSITE_MAX = User._meta.get_field("website_url").max_length or 200
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _digest(row: dict[str, str]) -> int:
-    """A 64-bit fingerprint of a dump row (and of the converter's version)."""
-    text = "\x1f".join(f"{key}={value}" for key, value in sorted(row.items()))
-    raw = hashlib.blake2b(f"{CONVERTER_VERSION}\x1e{text}".encode(), digest_size=8).digest()
-    return int.from_bytes(raw, "big", signed=True)
-
-
-def _tag_names(value: str | None) -> list[str]:
-    """``<a><b>`` (older dumps) or ``|a|b|`` (newer ones)."""
-    if not value:
-        return []
-    names = value[1:-1].split("><") if value.startswith("<") else value.strip("|").split("|")
-    return [name.strip().lower() for name in names if name.strip()]
-
-
 def _bump(model: type[Model], field_name: str, deltas: Counter[int]) -> None:
     """Move a counter on many rows: one UPDATE per distinct delta, with ``F()``."""
     by_delta: dict[int, list[int]] = defaultdict(list)
@@ -122,17 +89,6 @@ def _bump(model: type[Model], field_name: str, deltas: Counter[int]) -> None:
             by_delta[delta].append(pk)
     for delta, pks in by_delta.items():
         model._default_manager.filter(pk__in=pks).update(**{field_name: F(field_name) + delta})
-
-
-def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 @dataclass
@@ -262,7 +218,7 @@ class Importer:
 
         # Texts are rendered one batch ahead of the writes (imports.rendering).
         previous: tuple[list[dict[str, str]], Pending] | None = None
-        for batch in _batches(dump.rows(), self.batch_size):
+        for batch in batches(dump.rows(), self.batch_size):
             pending = self.renderer.submit(jobs(batch) if jobs else [])
             if previous:
                 write(*previous)
@@ -305,14 +261,14 @@ class Importer:
         batch: list[dict[str, str]],
     ) -> Iterator[tuple[int, dict[str, str]]]:
         """The rows whose dump attributes differ from what was imported."""
-        ids = {sid: row for row in batch if (sid := _int(row.get("Id"))) is not None}
+        ids = {sid: row for row in batch if (sid := as_int(row.get("Id"))) is not None}
         known = dict(
             model.objects.filter(site=self.site, source_id__in=ids).values_list(
                 "source_id", "digest"
             )
         )
         for sid, row in ids.items():
-            if known.get(sid) != _digest(row):
+            if known.get(sid) != row_digest(row):
                 yield sid, row
 
     def _user_jobs(self, batch: list[dict[str, str]]) -> list[Job]:
@@ -327,7 +283,7 @@ class Importer:
         return [
             (("post", sid), "html", row.get("Body") or "")
             for row in batch
-            if (sid := _int(row.get("Id"))) is not None
+            if (sid := as_int(row.get("Id"))) is not None
             and (
                 row.get("PostTypeId") in ("4", "5")
                 or (row.get("PostTypeId") in ("1", "2") and sid in changed)
@@ -341,7 +297,7 @@ class Importer:
         ]
 
     def _source_id(self, report: FileReport, row: dict[str, str]) -> int | None:
-        source_id = _int(row.get("Id"))
+        source_id = as_int(row.get("Id"))
         if source_id is None:
             self._skip(report, "Id is missing or not a number", row.get("Id", "?"), problem=True)
         return source_id
@@ -401,7 +357,7 @@ class Importer:
             website = ""
         return {
             "display_name": name,
-            "date_joined": _date(row.get("CreationDate")) or timezone.now(),
+            "date_joined": as_date(row.get("CreationDate")) or timezone.now(),
             "about_source": about_source,
             "about_html": about_html,
             "website_url": website,
@@ -418,12 +374,12 @@ class Importer:
         new: list[tuple[int, int, User, int]] = []
         changed: list[tuple[ImportedUser, dict[str, Any], int, int]] = []
         for sid, row in parsed:
-            digest = _digest(row)
+            digest = row_digest(row)
             mapping = mappings.get(sid)
             if mapping is not None and mapping.digest == digest:
                 report.unchanged += 1
                 continue
-            points = max(1, _int(row.get("Reputation")) or 1)
+            points = max(1, as_int(row.get("Reputation")) or 1)
             fields = self._user_fields(report, sid, row)
             if mapping is None:
                 new.append(
@@ -531,7 +487,7 @@ class Importer:
 
     @staticmethod
     def _author_key(row: dict[str, str], id_field: str, name_field: str) -> int | str:
-        sid = _int(row.get(id_field))
+        sid = as_int(row.get(id_field))
         return sid if sid is not None else (row.get(name_field) or "").strip()[:100]
 
     def _resolve(self, keys: Iterable[int | str]) -> dict[int | str, int]:
@@ -573,8 +529,8 @@ class Importer:
         for sid, name, row in parsed:
             fields = {
                 "tag": tags[name],
-                "excerpt_post_id": _int(row.get("ExcerptPostId")),
-                "wiki_post_id": _int(row.get("WikiPostId")),
+                "excerpt_post_id": as_int(row.get("ExcerptPostId")),
+                "wiki_post_id": as_int(row.get("WikiPostId")),
             }
             mapping = mappings.get(sid)
             if mapping is None:
@@ -614,7 +570,7 @@ class Importer:
                 continue
             kind = row.get("PostTypeId")
             if kind in ("1", "2"):
-                draft = _PostDraft(sid, row, _digest(row), is_question=kind == "1")
+                draft = _PostDraft(sid, row, row_digest(row), is_question=kind == "1")
                 (questions if draft.is_question else answers).append(draft)
             elif kind in ("4", "5"):
                 wikis.append((sid, row))
@@ -667,7 +623,7 @@ class Importer:
                     report, f"title over {TITLE_MAX} characters", draft.source_id, problem=True
                 )
                 continue
-            draft.tags = _tag_names(draft.row.get("Tags"))
+            draft.tags = tag_names(draft.row.get("Tags"))
             if any(len(name) > TAG_MAX for name in draft.tags):
                 self._skip(report, f"tag over {TAG_MAX} characters", draft.source_id, problem=True)
                 continue
@@ -675,20 +631,23 @@ class Importer:
                 ready.append(draft)
         return ready
 
+    def _posts_by_source(self, source_ids: set[int | None]) -> dict[int, tuple[int, str]]:
+        """Our post id and type for each of these dump post ids already imported."""
+        return {
+            sid: (post_id, post_type)
+            for sid, post_id, post_type in ImportedPost.objects.filter(
+                site=self.site, source_id__in=source_ids - {None}
+            ).values_list("source_id", "post_id", "post__post_type")
+        }
+
     def _prepare_answers(
         self, drafts: list[_PostDraft], existing: dict[int, ImportedPost], report: FileReport
     ) -> list[_PostDraft]:
-        parent_ids = {_int(d.row.get("ParentId")) for d in drafts}
-        parents = {
-            sid: (post_id, post_type)
-            for sid, post_id, post_type in ImportedPost.objects.filter(
-                site=self.site, source_id__in=parent_ids - {None}
-            ).values_list("source_id", "post_id", "post__post_type")
-        }
+        parents = self._posts_by_source({as_int(d.row.get("ParentId")) for d in drafts})
         ready = []
         for draft in drafts:
             draft.existing = existing.get(draft.source_id)
-            parent_sid = _int(draft.row.get("ParentId"))
+            parent_sid = as_int(draft.row.get("ParentId"))
             parent = parents.get(parent_sid) if parent_sid is not None else None
             if parent is None:
                 if self._limit_reached():
@@ -728,7 +687,7 @@ class Importer:
                 detail=f"{report.name}: row {draft.source_id}: the body has {hostile}",
             )
             return False
-        if _date(draft.row.get("CreationDate")) is None:
+        if as_date(draft.row.get("CreationDate")) is None:
             self._skip(report, "creation date missing or unreadable", draft.source_id, problem=True)
             return False
         draft.rendered = outcome.rendered
@@ -737,26 +696,26 @@ class Importer:
     def _post_fields(self, draft: _PostDraft, users: dict[int | str, int]) -> dict[str, Any]:
         row = draft.row
         assert draft.rendered is not None
-        created = _date(row.get("CreationDate")) or timezone.now()
+        created = as_date(row.get("CreationDate")) or timezone.now()
         fields: dict[str, Any] = {
             "author_id": users[self._author_key(row, "OwnerUserId", "OwnerDisplayName")],
             "body_source": draft.rendered.source,
             "body_html": draft.rendered.html,
             "excerpt": draft.rendered.excerpt,
             "is_community_wiki": bool(row.get("CommunityOwnedDate")),
-            "view_count": max(0, _int(row.get("ViewCount")) or 0),
+            "view_count": max(0, as_int(row.get("ViewCount")) or 0),
             "created_at": created,
-            "edited_at": _date(row.get("LastEditDate")),
+            "edited_at": as_date(row.get("LastEditDate")),
             "last_editor_id": users.get(
                 self._author_key(row, "LastEditorUserId", "LastEditorDisplayName")
             )
             if (row.get("LastEditorUserId") or row.get("LastEditorDisplayName"))
             else None,
-            "last_activity_at": _date(row.get("LastActivityDate")) or created,
+            "last_activity_at": as_date(row.get("LastActivityDate")) or created,
         }
         if draft.is_question:
             title = " ".join((row.get("Title") or "").split())
-            closed_at = _date(row.get("ClosedDate"))
+            closed_at = as_date(row.get("ClosedDate"))
             fields |= {
                 "title": title,
                 "slug": Post.slug_for(title),
@@ -787,7 +746,7 @@ class Importer:
         posts = []
         for draft in new:
             fields = self._post_fields(draft, users)
-            score = _int(draft.row.get("Score")) or 0
+            score = as_int(draft.row.get("Score")) or 0
             if draft.is_question:
                 post = Post(post_type=PostType.QUESTION, score=score, **fields)
                 if post.closed_at:
@@ -803,7 +762,7 @@ class Importer:
                 site=self.site,
                 source_id=draft.source_id,
                 post=post,
-                accepted_source_id=_int(draft.row.get("AcceptedAnswerId")),
+                accepted_source_id=as_int(draft.row.get("AcceptedAnswerId")),
                 source_score=post.score,
                 digest=draft.digest,
             )
@@ -866,16 +825,16 @@ class Importer:
                     if not post.is_deleted:
                         tag_deltas.update(tags[name].pk for name in new_tags)
                         tag_deltas.subtract(old_tag_ids[name] for name in old_tags)
-                if _int(draft.row.get("AcceptedAnswerId")) is None and post.accepted_answer_id:
+                if as_int(draft.row.get("AcceptedAnswerId")) is None and post.accepted_answer_id:
                     fields |= {"accepted_answer_id": None, "accepted_at": None}
             for name, value in fields.items():
                 setattr(post, name, value)
             update_fields |= fields.keys()
-            score = _int(draft.row.get("Score")) or 0
+            score = as_int(draft.row.get("Score")) or 0
             score_deltas[post.pk] += score - draft.existing.source_score
             draft.existing.source_score = score
             draft.existing.digest = draft.digest
-            draft.existing.accepted_source_id = _int(draft.row.get("AcceptedAnswerId"))
+            draft.existing.accepted_source_id = as_int(draft.row.get("AcceptedAnswerId"))
             touched.add(post.question_id)
         Post.objects.bulk_update(posts.values(), sorted(update_fields))
         ImportedPost.objects.bulk_update(
@@ -931,7 +890,7 @@ class Importer:
             .values_list("post_id", "accepted_source_id")
             .order_by("pk")
         )
-        for batch in _batches(pending.iterator(chunk_size=self.batch_size), self.batch_size):
+        for batch in batches(pending.iterator(chunk_size=self.batch_size), self.batch_size):
             with transaction.atomic():
                 self._accept(batch, report)
 
@@ -996,18 +955,14 @@ class Importer:
                 )
                 continue
             parsed.append((sid, link_type, row))
-        ids = {_int(row.get(key)) for _, _, row in parsed for key in ("PostId", "RelatedPostId")}
-        posts = {
-            sid: (pk, post_type)
-            for sid, pk, post_type in ImportedPost.objects.filter(
-                site=self.site, source_id__in=ids - {None}
-            ).values_list("source_id", "post_id", "post__post_type")
-        }
+        posts = self._posts_by_source(
+            {as_int(row.get(key)) for _, _, row in parsed for key in ("PostId", "RelatedPostId")}
+        )
         links = []
         duplicates: list[tuple[int, int, datetime]] = []
         for sid, link_type, row in parsed:
-            source = posts.get(_int(row.get("PostId")) or 0)
-            target = posts.get(_int(row.get("RelatedPostId")) or 0)
+            source = posts.get(as_int(row.get("PostId")) or 0)
+            target = posts.get(as_int(row.get("RelatedPostId")) or 0)
             if source is None or target is None:
                 report.skip("link to or from a post not in the dump", sid)
                 continue
@@ -1017,7 +972,7 @@ class Importer:
             if source[0] == target[0]:
                 report.skip("link from a question to itself", sid)
                 continue
-            when = _date(row.get("CreationDate")) or timezone.now()
+            when = as_date(row.get("CreationDate")) or timezone.now()
             links.append(
                 PostLink(
                     from_post_id=source[0],
@@ -1068,17 +1023,17 @@ class Importer:
         posts = dict(
             ImportedPost.objects.filter(
                 site=self.site,
-                source_id__in={_int(row.get("PostId")) for _, row in parsed} - {None},
+                source_id__in={as_int(row.get("PostId")) for _, row in parsed} - {None},
             ).values_list("source_id", "post_id")
         )
         ready = []
         for sid, row in parsed:
-            digest = _digest(row)
+            digest = row_digest(row)
             mapping = mappings.get(sid)
             if mapping is not None and mapping.digest == digest:
                 report.unchanged += 1
                 continue
-            post_id = posts.get(_int(row.get("PostId")) or 0)
+            post_id = posts.get(as_int(row.get("PostId")) or 0)
             if post_id is None:
                 report.skip("comment on a post not imported", sid)
                 continue
@@ -1109,7 +1064,7 @@ class Importer:
                 "author_id": users[self._author_key(row, "UserId", "UserDisplayName")],
                 "body_source": rendered.source,
                 "body_html": rendered.html,
-                "created_at": _date(row.get("CreationDate")) or timezone.now(),
+                "created_at": as_date(row.get("CreationDate")) or timezone.now(),
             }
             if mapping is None:
                 # A top-level comment is its own tree, numbered by its id (as in
@@ -1166,7 +1121,7 @@ class Importer:
             if sid is None:
                 continue
             kind = row.get("VoteTypeId", "")
-            post_sid = _int(row.get("PostId"))
+            post_sid = as_int(row.get("PostId"))
             if kind in (VOTE_UP, VOTE_DOWN) and post_sid is not None:
                 tally[post_sid] += 1 if kind == VOTE_UP else -1
                 votes[post_sid].append(sid)
