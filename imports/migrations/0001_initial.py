@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("qa", "0007_tag_wiki"),
+        ("qa", "0008_tag_wiki"),
         ("reputation", "0002_bounty"),
         ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
