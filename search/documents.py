@@ -1,0 +1,130 @@
+"""Search documents built from the database, in bulk.
+
+A question's document carries its answers' text (the accepted one and the
+best-scored others), so a search matches the thread as a whole. Deleted
+questions and answers (including spam, which is deleted as spam) are never
+built: the worker deletes their documents instead.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+
+from entraide.rendering import plain_text
+from qa.models import Post, PostType
+from qa.selectors import category_path
+
+from .models import DocumentKind
+from .schema import detect_language
+
+# Enough text for matching; a very long answer adds noise, not recall.
+ANSWER_TEXT_MAX = 4000
+BODY_TEXT_MAX = 8000
+
+
+def document_id(kind: str, object_id: int) -> str:
+    return f"{kind}-{object_id}"
+
+
+def parse_document_id(value: str) -> tuple[str, int] | None:
+    kind, _, number = value.partition("-")
+    if kind not in DocumentKind.values or not number.isdigit():
+        return None
+    return kind, int(number)
+
+
+def _status(question: Any) -> str:
+    if question["closed_at"] is None:
+        return "open"
+    return "duplicate" if question["close_reason"] == "duplicate" else "closed"
+
+
+def _timestamp(value: Any) -> int:
+    return int(value.timestamp())
+
+
+def question_documents(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The documents of the indexable questions among ``ids`` (three queries)."""
+    questions = list(
+        Post.objects.filter(pk__in=list(ids), post_type=PostType.QUESTION, deleted_at=None).values(
+            "id",
+            "title",
+            "slug",
+            "body_html",
+            "tag_names",
+            "category_id",
+            "accepted_answer_id",
+            "score",
+            "answer_count",
+            "closed_at",
+            "close_reason",
+            "created_at",
+            "last_activity_at",
+            "author_id",
+        )
+    )
+    answers: dict[int, list[Any]] = defaultdict(list)
+    rows = (
+        Post.objects.filter(
+            parent_id__in=[q["id"] for q in questions], post_type=PostType.ANSWER, deleted_at=None
+        )
+        .order_by("parent_id", "-score", "id")
+        .values("id", "parent_id", "body_html", "score", "author_id")
+    )
+    for row in rows:
+        answers[row["parent_id"]].append(row)
+    top = int(settings.SEARCH["TOP_ANSWERS"])
+    documents: dict[int, dict[str, Any]] = {}
+    for question in questions:
+        thread = answers.get(question["id"], [])
+        accepted = next((a for a in thread if a["id"] == question["accepted_answer_id"]), None)
+        others = [a for a in thread if a is not accepted][:top]
+        # The answer credited when this result helps a customer.
+        best = accepted or (thread[0] if thread and thread[0]["score"] >= 0 else None)
+        body = plain_text(question["body_html"])[:BODY_TEXT_MAX]
+        path = [c.name for c in category_path(question["category_id"])]
+        documents[question["id"]] = {
+            "id": document_id(DocumentKind.QUESTION, question["id"]),
+            "type": DocumentKind.QUESTION.value,
+            "object_id": question["id"],
+            "title": question["title"],
+            "body": body,
+            "tags": question["tag_names"].split(),
+            "category": path,
+            "category_path": " › ".join(path),
+            "accepted_answer": plain_text(accepted["body_html"])[:ANSWER_TEXT_MAX]
+            if accepted
+            else "",
+            "answers": [plain_text(a["body_html"])[:ANSWER_TEXT_MAX] for a in others],
+            "best_answer_id": best["id"] if best else None,
+            "score": question["score"],
+            "answer_count": question["answer_count"],
+            "is_answered": question["answer_count"] > 0,
+            "has_accepted": accepted is not None,
+            "status": _status(question),
+            "language": detect_language(f"{question['title']} {body}"),
+            "created_at": _timestamp(question["created_at"]),
+            "updated_at": _timestamp(question["last_activity_at"]),
+            "url": Post(
+                pk=question["id"], slug=question["slug"], post_type=PostType.QUESTION
+            ).get_absolute_url(),
+        }
+    return documents
+
+
+# Builders per kind; the FAQ and wiki register theirs when they exist.
+BUILDERS = {DocumentKind.QUESTION.value: question_documents}
+
+
+def indexable_ids(kind: str) -> Iterable[int]:
+    """Every id of ``kind`` that belongs in the index (for a full reindex)."""
+    if kind == DocumentKind.QUESTION:
+        return (
+            Post.objects.filter(post_type=PostType.QUESTION, deleted_at=None)
+            .order_by("id")
+            .values_list("id", flat=True)
+            .iterator(chunk_size=5000)
+        )
+    return []
