@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from reputation import selectors as reputation_selectors
 from reputation.privileges import role_of
+from search import selectors as search_selectors
 
 from . import selectors, services
 from .forms import SignupForm
@@ -53,5 +54,11 @@ def user_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         }
     else:
         profile = reputation_selectors.user_profile(member=member)
-        context = {"member": member, "role": profile.role, "tab": "profile", "profile": profile}
+        context = {
+            "member": member,
+            "role": profile.role,
+            "tab": "profile",
+            "profile": profile,
+            "customers_helped": search_selectors.customers_helped(member.pk),
+        }
     return render(request, "accounts/user_detail.html", context)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("bounties/", include("reputation.bounty_urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("moderation.urls")),
+    path("", include("search.urls")),
     path("", include("qa.urls")),
 ]
 

@@ -29,6 +29,7 @@ from notifications.services import notify, notify_mentions
 from reputation import badges, bounties
 from reputation import services as reputation
 from search import outbox
+from search import services as search_services
 from versioning.models import RevisionKind
 from versioning.services import clean_summary, revision_record
 from webhooks import services as webhooks
@@ -103,8 +104,13 @@ def question_ask(
     body: str,
     tags: str | Iterable[str],
     category: Category | None = None,
+    support_visit_id: int | None = None,
 ) -> Post:
-    """Create a question with its tags; bump the tags' usage counts."""
+    """Create a question with its tags; bump the tags' usage counts.
+
+    ``support_visit_id`` is the asker's open "ask" visit (the similar
+    questions they were shown): asking ends it without a deflection.
+    """
     require(permissions.can_ask_question(author))
     data = _clean_fields(
         title=(validators.clean_title, title),
@@ -139,6 +145,8 @@ def question_ask(
     moderation.review_tasks_for_new_post(post=question)
     outbox.enqueue_question(question.pk)
     webhooks.webhook_question_asked(question=question)
+    if support_visit_id is not None:
+        search_services.visit_end_with_question(visit_id=support_visit_id)
     return question
 
 

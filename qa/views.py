@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from entraide.errors import ApplicationError
 from entraide.http import error_response, messages_of, wants_json
+from search import sessions as search_sessions
 
 from . import permissions, selectors, services
 from .forms import (
@@ -153,7 +154,11 @@ def question_ask(request: HttpRequest) -> HttpResponse:
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            question = services.question_ask(author=request.user, **form.cleaned_data)
+            question = services.question_ask(
+                author=request.user,
+                support_visit_id=search_sessions.visit_id(request, "ask"),
+                **form.cleaned_data,
+            )
         except (ValidationError, PermissionDenied, ApplicationError) as error:
             _form_error(form, error)
         else:

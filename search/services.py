@@ -215,6 +215,18 @@ def visit_end_with_request(*, visit_id: int, session: str) -> None:
     )
 
 
+def visit_end_with_question(*, visit_id: int) -> None:
+    """The customer asked their question after seeing suggestions: no deflection.
+
+    ``visit_id`` comes from the asker's own server-side session, so no
+    session check; a visit that already ended stays as it is.
+    """
+    now = timezone.now()
+    SupportVisit.objects.filter(pk=visit_id, outcome=SupportVisit.Outcome.OPEN).update(
+        outcome=SupportVisit.Outcome.REQUEST_SENT, ended_at=now, last_seen_at=now
+    )
+
+
 def _deliver(request_id: int) -> None:
     """Send a contact request to support; on failure it stays undelivered for a retry."""
     request = ContactRequest.objects.select_related("visit").get(pk=request_id)

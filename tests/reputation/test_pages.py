@@ -23,8 +23,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# member + badges + top questions + top answers + chart by day
-PROFILE_QUERIES = 5
+# member + badges + top questions + top answers + chart by day + customers helped
+PROFILE_QUERIES = 6
 # member + count + one page of ledger rows (posts and reversals joined)
 HISTORY_QUERIES = 3
 SESSION = 2  # session + the logged-in user

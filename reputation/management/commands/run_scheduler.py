@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
 
 from reputation import badges, bounties, serial_voting
+from search import services as search_services
 
 logger = logging.getLogger("reputation.scheduler")
 
@@ -37,6 +38,12 @@ def _bounties_expire() -> str:
 
 def _view_badges() -> str:
     return f"{badges.badges_award_view_badges()} view badge(s) awarded"
+
+
+def _support_visits() -> str:
+    settled = search_services.visits_settle()
+    undelivered = search_services.contact_requests_deliver()
+    return f"{settled} support visit(s) settled, {undelivered} contact request(s) undelivered"
 
 
 @dataclass
@@ -89,7 +96,7 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
 
 
 class Command(BaseCommand):
-    help = "Run the periodic jobs (serial voting, bounty expiry, view badges) until stopped."
+    help = "Run the periodic jobs (serial votes, bounties, view badges, support visits)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -120,6 +127,8 @@ class Command(BaseCommand):
             Job("serial_votes", options["serial_votes_every"] * 60, _serial_votes),
             Job("bounties_expire", options["bounties_every"] * 60, _bounties_expire),
             Job("view_badges", options["view_badges_every"] * 60, _view_badges),
+            # Implicit deflections: visits quiet for 30 minutes end here.
+            Job("support_visits", 5 * 60, _support_visits),
         ]
         if options["once"]:
             for job in jobs:

@@ -1,0 +1,400 @@
+"""Search reads: the engine first, the database when the engine is unreachable.
+
+Highlighted text is built safely: Meilisearch marks matches with two
+private-use characters, the whole text is HTML-escaped, and only then are
+the marks turned into ``<mark>`` elements, so nothing a customer wrote can
+become markup.
+"""
+
+import html
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from meilisearch.errors import MeilisearchError
+
+from qa.models import Post, PostType, thread_url
+from qa.selectors import category_path
+
+from .client import index_name, search_client
+from .documents import parse_document_id
+from .models import Deflection, DocumentKind
+from .schema import MATCHING_STRATEGY, STOP_WORDS
+
+logger = logging.getLogger("search")
+
+PRE, POST = "\ue000", "\ue001"
+FACETS = ["type", "tags", "category", "is_answered"]
+ANSWERED_CHOICES = {"yes": "is_answered = true", "no": "is_answered = false"}
+TYPE_LABELS = dict(DocumentKind.choices)
+CROP_WORDS = 30
+QUERY_MAX = 200
+TAGS_MAX = 5
+
+
+def _quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@dataclass
+class SearchFilters:
+    type: str = ""
+    tags: list[str] = field(default_factory=list)
+    category: str = ""
+    answered: str = ""  # "", "yes" or "no"
+
+    @classmethod
+    def from_query(cls, data: QueryDict) -> "SearchFilters":
+        """Read the filters of a search URL; unknown values are ignored, not errors."""
+        kind = data.get("type", "")
+        answered = data.get("answered", "")
+        tags = [t.strip().lower()[:35] for t in data.getlist("tag") if t.strip()]
+        return cls(
+            type=kind if kind in DocumentKind.values and kind != DocumentKind.SETTINGS else "",
+            tags=list(dict.fromkeys(tags))[:TAGS_MAX],
+            category=data.get("category", "").strip()[:80],
+            answered=answered if answered in ANSWERED_CHOICES else "",
+        )
+
+    def engine_filter(self) -> list[str]:
+        clauses = []
+        if self.type:
+            clauses.append(f"type = {_quote(self.type)}")
+        clauses += [f"tags = {_quote(tag)}" for tag in self.tags]
+        if self.category:
+            clauses.append(f"category = {_quote(self.category)}")
+        if self.answered:
+            clauses.append(ANSWERED_CHOICES[self.answered])
+        return clauses
+
+    def as_dict(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "type": self.type,
+            "tag": self.tags,
+            "category": self.category,
+            "answered": self.answered,
+        }
+        return {key: value for key, value in values.items() if value}
+
+    def __bool__(self) -> bool:
+        return bool(self.as_dict())
+
+
+@dataclass
+class Hit:
+    document: str
+    kind: str
+    object_id: int
+    title_html: str
+    snippet_html: str
+    url: str
+    tags: list[str]
+    category_path: str
+    score: int
+    answer_count: int
+    has_accepted: bool
+    status: str
+    # What a customer helped by this result is credited to: (kind, id).
+    credit: tuple[str, int]
+    # The opening of the answer credited, where the customer sees the fix.
+    answer_html: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return TYPE_LABELS.get(self.kind, self.kind)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    is_selected: bool
+
+
+@dataclass
+class SearchResults:
+    query: str
+    filters: SearchFilters
+    hits: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    # True when the engine was unreachable and the database answered.
+    is_degraded: bool = False
+    took_ms: int = 0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def first_position(self) -> int:
+        return (self.page - 1) * self.per_page + 1
+
+
+def marked_html(text: str) -> str:
+    """Escape ``text`` and turn the engine's match marks into ``<mark>`` elements."""
+    escaped = html.escape(text, quote=False)
+    # Marks the engine left unbalanced by a crop are dropped.
+    if escaped.count(PRE) != escaped.count(POST):
+        return escaped.replace(PRE, "").replace(POST, "")
+    return escaped.replace(PRE, "<mark>").replace(POST, "</mark>")
+
+
+def _snippet(formatted: dict[str, Any]) -> str:
+    candidates = [formatted.get("body") or "", formatted.get("accepted_answer") or ""]
+    candidates += formatted.get("answers") or []
+    for text in candidates:
+        if PRE in text:
+            return text
+    return candidates[0]
+
+
+def _credit(doc: dict[str, Any]) -> tuple[str, int]:
+    if doc["type"] == DocumentKind.QUESTION:
+        if doc.get("best_answer_id"):
+            return ("answer", int(doc["best_answer_id"]))
+        return ("question", int(doc["object_id"]))
+    return (doc["type"], int(doc["object_id"]))
+
+
+def _hit(doc: dict[str, Any]) -> Hit:
+    formatted = doc.get("_formatted") or doc
+    return Hit(
+        document=doc["id"],
+        kind=doc["type"],
+        object_id=int(doc["object_id"]),
+        title_html=marked_html(formatted.get("title") or doc["title"]),
+        snippet_html=marked_html(_snippet(formatted)),
+        url=doc["url"],
+        tags=doc.get("tags") or [],
+        category_path=doc.get("category_path") or "",
+        score=int(doc.get("score") or 0),
+        answer_count=int(doc.get("answer_count") or 0),
+        has_accepted=bool(doc.get("has_accepted")),
+        status=doc.get("status") or "open",
+        credit=_credit(doc),
+        answer_html=marked_html(
+            formatted.get("accepted_answer") or next(iter(formatted.get("answers") or []), "")
+        ),
+    )
+
+
+def _facets(
+    distribution: dict[str, dict[str, int]], filters: SearchFilters
+) -> dict[str, list[FacetValue]]:
+    selected = {
+        "type": {filters.type},
+        "tags": set(filters.tags),
+        "category": {filters.category},
+        "is_answered": {
+            "true" if filters.answered == "yes" else "false" if filters.answered else ""
+        },
+    }
+    labels = {"true": "Answered", "false": "Unanswered", **TYPE_LABELS}
+    facets = {}
+    for name in FACETS:
+        values = distribution.get(name) or {}
+        facets[name] = [
+            FacetValue(
+                value=value,
+                label=labels.get(value, value) if name in ("type", "is_answered") else value,
+                count=count,
+                is_selected=value in selected[name],
+            )
+            for value, count in sorted(values.items(), key=lambda item: (-item[1], item[0]))
+        ][:15]
+    return facets
+
+
+ATTRIBUTES_TO_RETRIEVE = [
+    "id", "type", "object_id", "title", "url", "tags", "category_path", "score",
+    "answer_count", "has_accepted", "status", "best_answer_id",
+]  # fmt: skip
+
+
+def engine_search(
+    query: str, filters: SearchFilters, *, page: int, per_page: int, with_facets: bool
+) -> SearchResults:
+    params: dict[str, Any] = {
+        "filter": filters.engine_filter(),
+        "page": page,
+        "hitsPerPage": per_page,
+        "matchingStrategy": MATCHING_STRATEGY,
+        "attributesToRetrieve": ATTRIBUTES_TO_RETRIEVE,
+        "attributesToHighlight": ["title", "body", "accepted_answer", "answers"],
+        "attributesToCrop": ["body", "accepted_answer", "answers"],
+        "cropLength": CROP_WORDS,
+        "highlightPreTag": PRE,
+        "highlightPostTag": POST,
+    }
+    if with_facets:
+        params["facets"] = FACETS
+    response = search_client().index(index_name()).search(query, params)
+    return SearchResults(
+        query=query,
+        filters=filters,
+        hits=[_hit(doc) for doc in response["hits"]],
+        total=int(response.get("totalHits") or 0),
+        page=page,
+        per_page=per_page,
+        facets=_facets(response.get("facetDistribution") or {}, filters) if with_facets else {},
+        took_ms=int(response.get("processingTimeMs") or 0),
+    )
+
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _query_words(query: str) -> list[str]:
+    stop = set(STOP_WORDS)
+    words = [w.lower() for w in _WORD.findall(query) if len(w) > 1]
+    return list(dict.fromkeys(w for w in words if w not in stop))[:8]
+
+
+def _mark_words(text: str, words: list[str]) -> str:
+    escaped = html.escape(text, quote=False)
+    if not words:
+        return escaped
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    return pattern.sub(r"<mark>\1</mark>", escaped)
+
+
+def _database_questions(query: str, filters: SearchFilters) -> QuerySet[Post]:
+    questions = Post.objects.filter(post_type=PostType.QUESTION, deleted_at=None)
+    for tag in filters.tags:
+        questions = questions.filter(tags__name=tag)
+    if filters.category:
+        questions = questions.filter(
+            Q(category__name=filters.category) | Q(category__parent__name=filters.category)
+        )
+    if filters.answered:
+        questions = (
+            questions.filter(answer_count__gt=0)
+            if filters.answered == "yes"
+            else questions.filter(answer_count=0)
+        )
+    if filters.type and filters.type != DocumentKind.QUESTION:
+        return questions.none()
+    words = _query_words(query)
+    if not words:
+        return questions.none()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("title", weight="A", config="simple") + SearchVector(
+            "body_source", weight="B", config="simple"
+        )
+        # Any word may match (OR), the best-ranked first, as the engine would.
+        tsquery = SearchQuery(" | ".join(words), search_type="raw", config="simple")
+        return (
+            questions.annotate(rank=SearchRank(vector, tsquery))
+            .filter(rank__gt=0)
+            .order_by("-rank", "-score", "-id")
+        )
+    matches = Q()
+    for word in words:
+        matches |= Q(title__icontains=word) | Q(body_source__icontains=word)
+    return questions.filter(matches).order_by("-score", "-id")
+
+
+def database_search(
+    query: str, filters: SearchFilters, *, page: int, per_page: int
+) -> SearchResults:
+    """The degraded search: the database's own matching over questions only."""
+    questions = _database_questions(query, filters)
+    total = questions.count()
+    start = (page - 1) * per_page
+    rows = list(
+        questions.only(
+            "id", "title", "slug", "excerpt", "tag_names", "category_id", "score",
+            "answer_count", "closed_at", "close_reason", "post_type", "accepted_answer",
+        )[start : start + per_page]
+    )  # fmt: skip
+    words = _query_words(query)
+    hits = [
+        Hit(
+            document=f"question-{post.pk}",
+            kind=DocumentKind.QUESTION,
+            object_id=post.pk,
+            title_html=_mark_words(post.title, words),
+            snippet_html=_mark_words(post.excerpt, words),
+            url=post.get_absolute_url(),
+            tags=post.tag_list,
+            category_path=" › ".join(c.name for c in category_path(post.category_id)),
+            score=post.score,
+            answer_count=post.answer_count,
+            has_accepted=post.accepted_answer_id is not None,
+            status="open" if post.closed_at is None else post.close_reason or "closed",
+            credit=("answer", post.accepted_answer_id)
+            if post.accepted_answer_id
+            else ("question", post.pk),
+        )
+        for post in rows
+    ]
+    return SearchResults(
+        query=query, filters=filters, hits=hits, total=total, page=page, per_page=per_page,
+        is_degraded=True,
+    )  # fmt: skip
+
+
+def search(
+    *,
+    query: str,
+    filters: SearchFilters | None = None,
+    page: int = 1,
+    per_page: int | None = None,
+    with_facets: bool = True,
+) -> SearchResults:
+    """Search everything; never raises because the engine is down."""
+    filters = filters or SearchFilters()
+    per_page = per_page or int(settings.SEARCH["RESULTS_PER_PAGE"])
+    query = " ".join(query.split())[:QUERY_MAX]
+    page = max(1, min(page, 1000 // per_page))
+    try:
+        return engine_search(query, filters, page=page, per_page=per_page, with_facets=with_facets)
+    except (MeilisearchError, OSError) as error:
+        logger.warning("search engine unavailable, answering from the database: %s", error)
+        return database_search(query, filters, page=page, per_page=per_page)
+
+
+def document_target(document: str) -> str | None:
+    """Where a search result leads (None when it no longer exists)."""
+    parsed = parse_document_id(document)
+    if parsed is None:
+        return None
+    kind, object_id = parsed
+    if kind == DocumentKind.QUESTION:
+        post = Post.objects.filter(
+            pk=object_id, post_type=PostType.QUESTION, deleted_at=None
+        ).first()
+        return post.get_absolute_url() if post else None
+    return None
+
+
+def item_target(item_kind: str, item_id: int) -> str | None:
+    """Where a credited item (an answer, a question) is read."""
+    if item_kind in ("answer", "question"):
+        post = Post.objects.filter(pk=item_id, deleted_at=None).select_related("parent").first()
+        return thread_url(post) if post else None
+    return None
+
+
+def customers_helped(user_id: int) -> int:
+    """How many customers an author's answers helped without a ticket (one per visit)."""
+    return Deflection.objects.filter(author_id=user_id).values("visit_id").distinct().count()
