@@ -30,7 +30,7 @@ def document_id(kind: str, object_id: int) -> str:
 
 def parse_document_id(value: str) -> tuple[str, int] | None:
     kind, _, number = value.partition("-")
-    if kind not in DocumentKind.values or not number.isdigit():
+    if kind not in DocumentKind.values or not number.isdigit() or len(number) > 18:
         return None
     return kind, int(number)
 

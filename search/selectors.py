@@ -37,6 +37,15 @@ QUERY_MAX = 200
 TAGS_MAX = 5
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_text(value: str, limit: int) -> str:
+    """One line of printable text: control characters (NUL included, which
+    PostgreSQL refuses) become spaces, runs of spaces one, cut to ``limit``."""
+    return " ".join(_CONTROL.sub(" ", value).split())[:limit]
+
+
 def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -53,11 +62,11 @@ class SearchFilters:
         """Read the filters of a search URL; unknown values are ignored, not errors."""
         kind = data.get("type", "")
         answered = data.get("answered", "")
-        tags = [t.strip().lower()[:35] for t in data.getlist("tag") if t.strip()]
+        tags = [clean_text(t, 35).lower() for t in data.getlist("tag")]
         return cls(
             type=kind if kind in DocumentKind.values and kind != DocumentKind.SETTINGS else "",
-            tags=list(dict.fromkeys(tags))[:TAGS_MAX],
-            category=data.get("category", "").strip()[:80],
+            tags=list(dict.fromkeys(t for t in tags if t))[:TAGS_MAX],
+            category=clean_text(data.get("category", ""), 80),
             answered=answered if answered in ANSWERED_CHOICES else "",
         )
 
@@ -364,7 +373,7 @@ def search(
     """Search everything; never raises because the engine is down."""
     filters = filters or SearchFilters()
     per_page = per_page or int(settings.SEARCH["RESULTS_PER_PAGE"])
-    query = " ".join(query.split())[:QUERY_MAX]
+    query = clean_text(query, QUERY_MAX)
     page = max(1, min(page, 1000 // per_page))
     try:
         return engine_search(query, filters, page=page, per_page=per_page, with_facets=with_facets)

@@ -19,6 +19,7 @@ from entraide.errors import ApplicationError
 from entraide.http import messages_of
 
 from . import selectors, services, sessions
+from .documents import parse_document_id
 from .forms import ContactForm, SolvedForm
 from .models import ItemKind, SearchSource, SupportVisit
 from .selectors import SearchFilters, SearchResults
@@ -27,8 +28,7 @@ SUGGEST_MIN_CHARS = 3
 
 
 def _page_number(request: HttpRequest) -> int:
-    value = request.GET.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 1000 else 1
+    return _bounded_int(request.GET.get("page", "1"), 999) or 1
 
 
 def _log(
@@ -136,9 +136,14 @@ def suggest(request: HttpRequest) -> HttpResponse:
     return render(request, "search/_suggestions.html", _suggestions(request, flow, query))
 
 
+def _bounded_int(value: str, maximum: int) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 20 and int(value) <= maximum else None
+
+
 def _parse_item(value: str) -> tuple[str, int] | None:
     kind, _, number = value.partition("-")
-    return (kind, int(number)) if kind in ItemKind.values and number.isdigit() else None
+    item_id = _bounded_int(number, 2**62)
+    return (kind, item_id) if kind in ItemKind.values and item_id else None
 
 
 @require_GET
@@ -150,10 +155,11 @@ def go(request: HttpRequest) -> HttpResponse:
     if target is None:
         return render(request, "search/gone.html", status=404)
     session = sessions.pseudonym(request)
-    log_id, position = request.GET.get("log", ""), request.GET.get("pos", "")
-    if log_id.isdigit() and position.isdigit():
+    log_id = _bounded_int(request.GET.get("log", ""), 2**62)
+    position = _bounded_int(request.GET.get("pos", ""), 1000)
+    if log_id and position and parse_document_id(document):
         services.search_click_record(
-            log_id=int(log_id), session=session, document=document, position=int(position)
+            log_id=log_id, session=session, document=document, position=position
         )
     flow = request.GET.get("flow", "")
     visit_id = sessions.visit_id(request, flow) if flow in SupportVisit.Flow.values else None

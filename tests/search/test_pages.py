@@ -144,3 +144,9 @@ def test_odd_input_never_fails(client, search_index) -> None:
     ):
         assert client.get("/search/", params).status_code == 200
     assert SearchLog.objects.filter(query="x" * 200).exists()
+    for params in (
+        {"doc": "question-1\x00", "log": "1", "pos": "1"},
+        {"doc": "question-99999999999999999999999", "log": "9" * 30, "pos": "70000"},
+        {"doc": "question-1", "item": "answer-\x00", "flow": "contact"},
+    ):
+        assert client.get("/search/go/", params).status_code == 404
