@@ -27,6 +27,8 @@ FILTERABLE_ATTRIBUTES = [
     "has_accepted",
     "status",
     "language",
+    # Lets ``search.similar`` ask which of its candidates hold a word.
+    "object_id",
 ]
 SORTABLE_ATTRIBUTES = ["score", "created_at", "updated_at"]
 # Meilisearch's rules, with the community's verdict (the post score) as the

@@ -174,7 +174,7 @@ def _snippet(formatted: dict[str, Any]) -> str:
     return candidates[0]
 
 
-def _credit(doc: dict[str, Any]) -> tuple[str, int]:
+def credit_of(doc: dict[str, Any]) -> tuple[str, int]:
     if doc["type"] == DocumentKind.QUESTION:
         if doc.get("best_answer_id"):
             return ("answer", int(doc["best_answer_id"]))
@@ -197,7 +197,7 @@ def _hit(doc: dict[str, Any]) -> Hit:
         answer_count=int(doc.get("answer_count") or 0),
         has_accepted=bool(doc.get("has_accepted")),
         status=doc.get("status") or "open",
-        credit=_credit(doc),
+        credit=credit_of(doc),
         answer_html=marked_html(
             formatted.get("accepted_answer") or next(iter(formatted.get("answers") or []), "")
         ),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from entraide.errors import ApplicationError
 from entraide.http import messages_of
 
-from . import selectors, services, sessions
+from . import selectors, services, sessions, similar
 from .documents import parse_document_id
 from .forms import ContactForm, SolvedForm
 from .models import ItemKind, SearchSource, SupportVisit
@@ -105,11 +105,11 @@ def _suggestions(request: HttpRequest, flow: str, query: str) -> dict[str, Any]:
     """Search for a support flow, record what was shown, and build the context."""
     session = sessions.pseudonym(request)
     filters = SearchFilters(type="question") if flow == SupportVisit.Flow.ASK else SearchFilters()
-    results = selectors.search(
-        query=query,
+    results = similar.suggestions(
+        query,
         filters=filters,
-        per_page=int(settings.SEARCH["SUGGESTIONS"]),
-        with_facets=False,
+        limit=int(settings.SEARCH["SUGGESTIONS"]),
+        with_answers=flow == SupportVisit.Flow.CONTACT,
     )
     log_id = _log(request, flow, results, session)
     visit_id = None

@@ -74,7 +74,7 @@ def search_index(settings) -> Iterator[str]:
     from search.indexing import index_setup, wait
 
     name = settings.SEARCH["INDEX"]
+    client = admin_client()  # the test engine, even if the test points elsewhere
     index_setup(name)
     yield name
-    client = admin_client()
     wait(client, client.delete_index(name))

@@ -20,8 +20,9 @@ from tests.search.helpers import expected, indexed, pending
 pytestmark = pytest.mark.django_db
 
 
-def ask(author, title: str, body: str = "The lamp blinks twice and then nothing happens.") -> Post:
+def ask(author, title: str) -> Post:
     TagFactory(name="lamp")
+    body = f"{title} The lamp blinks twice and then nothing happens."
     return services.question_ask(author=author, title=title, body=body, tags="lamp")
 
 
@@ -130,7 +131,7 @@ def test_nothing_is_lost_while_the_engine_is_down(own_server) -> None:
             editor=asker,
             post=question,
             title=f"How do I set up lamp scene number {n} quickly?",
-            body="The scene resets every night and the lamp goes back to white.",
+            body=f"Scene {n} resets every night and the lamp goes back to white.",
             tags="lamp",
         )
         changes += 1

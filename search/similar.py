@@ -1,0 +1,195 @@
+"""Similar questions: the ask page's suggestions and the contact page's answers.
+
+A customer's title is a sentence, not keywords. Meilisearch's bucket ranking
+requires every word or drops words by position or frequency, and on real
+duplicate pairs (``manage.py search_eval``) it found the original less often
+than plain BM25. So this ranks the way BM25 does, using the engine for every
+look-up, in two requests:
+
+1. one exact-word query per significant query word (stop words dropped)
+   gives the word's document frequency (its weight, BM25's IDF) and the
+   documents where it matters most (title first); the customer's own text
+   through the configured ranking adds candidates for a word still being
+   typed (prefix) or mistyped;
+2. one query per word over those candidates says which contain it.
+
+A candidate scores the weights of the words it contains, plus
+``TITLE_BOOST`` times the weights of those in its title or tags; the post
+score breaks ties.
+"""
+
+import logging
+import math
+import re
+from typing import Any
+
+from meilisearch.errors import MeilisearchError
+
+from .client import index_name, search_client
+from .schema import STOP_WORDS
+from .selectors import (
+    ATTRIBUTES_TO_RETRIEVE,
+    POST,
+    PRE,
+    QUERY_MAX,
+    Hit,
+    SearchFilters,
+    SearchResults,
+    clean_text,
+    credit_of,
+    database_search,
+    marked_html,
+)
+
+logger = logging.getLogger("search")
+
+CANDIDATES_PER_WORD = 20
+TITLE_BOOST = 2.0
+MAX_WORDS = 10
+CROP = ["accepted_answer", "answers", "body"]
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_STOP = set(STOP_WORDS)
+
+
+def query_words(query: str) -> list[str]:
+    words = (w.lower() for w in _WORD.findall(query))
+    return list(dict.fromkeys(w for w in words if len(w) > 1 and w not in _STOP))[:MAX_WORDS]
+
+
+def _mark(text: str, words: list[str]) -> str:
+    """``text`` escaped, with the query's words marked."""
+    if not words:
+        return marked_html(text)
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+    return marked_html(pattern.sub(lambda m: f"{PRE}{m.group(1)}{POST}", text))
+
+
+def _tokens(doc: dict[str, Any]) -> set[str]:
+    return {w.lower() for w in _WORD.findall(" ".join([doc["title"], *doc.get("tags", [])]))}
+
+
+def similar(
+    query: str, *, filters: SearchFilters, limit: int, with_answers: bool = False
+) -> SearchResults:
+    """The documents most like ``query``; raises the engine's errors (see ``suggestions``)."""
+    words = query_words(query)
+    base = filters.engine_filter()
+    index = index_name()
+    client = search_client()
+
+    def q(**params: Any) -> dict[str, Any]:
+        return {"indexUid": index, "filter": list(base), **params}
+
+    first = client.multi_search(
+        [
+            q(q="", limit=0),  # how many documents: N in the weights
+            q(q=query, limit=CANDIDATES_PER_WORD, attributesToRetrieve=ATTRIBUTES_TO_RETRIEVE),
+            *(
+                q(
+                    q=f'"{word}"',
+                    limit=CANDIDATES_PER_WORD,
+                    matchingStrategy="all",
+                    attributesToRetrieve=ATTRIBUTES_TO_RETRIEVE,
+                )
+                for word in words
+            ),
+        ]
+    )["results"]
+    total = int(first[0]["estimatedTotalHits"])
+    docs: dict[int, dict[str, Any]] = {}
+    score: dict[int, float] = {}
+    for position, doc in enumerate(first[1]["hits"]):
+        docs[int(doc["object_id"])] = doc
+        # Only orders what the words do not: a word still being typed.
+        score[int(doc["object_id"])] = 0.01 / (1 + position)
+    weight: dict[str, float] = {}
+    for word, result in zip(words, first[2:], strict=True):
+        frequency = int(result["estimatedTotalHits"])
+        weight[word] = math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
+        for doc in result["hits"]:
+            docs.setdefault(int(doc["object_id"]), doc)
+            score.setdefault(int(doc["object_id"]), 0.0)
+    if docs and words:
+        among = f"object_id IN [{', '.join(map(str, docs))}]"
+        second = client.multi_search(
+            [
+                {
+                    "indexUid": index,
+                    "q": f'"{word}"',
+                    "filter": [*base, among],
+                    "limit": len(docs),
+                    "matchingStrategy": "all",
+                    "attributesToRetrieve": ["object_id"],
+                }
+                for word in words
+            ]
+        )["results"]
+        for word, result in zip(words, second, strict=True):
+            for hit in result["hits"]:
+                score[int(hit["object_id"])] += weight[word]
+        for object_id, doc in docs.items():
+            title_words = _tokens(doc)
+            score[object_id] += TITLE_BOOST * sum(weight[w] for w in words if w in title_words)
+    ranked = sorted(docs, key=lambda i: (-score[i], -int(docs[i].get("score") or 0), i))[:limit]
+    crops = _answer_crops(client, index, ranked) if with_answers and ranked else {}
+    hits = []
+    for object_id in ranked:
+        doc = docs[object_id]
+        hits.append(
+            Hit(
+                document=doc["id"],
+                kind=doc["type"],
+                object_id=object_id,
+                title_html=_mark(doc["title"], words),
+                snippet_html=_mark(crops.get(object_id, ("", ""))[1], words),
+                url=doc["url"],
+                tags=doc.get("tags") or [],
+                category_path=doc.get("category_path") or "",
+                score=int(doc.get("score") or 0),
+                answer_count=int(doc.get("answer_count") or 0),
+                has_accepted=bool(doc.get("has_accepted")),
+                status=doc.get("status") or "open",
+                credit=credit_of(doc),
+                answer_html=_mark(crops.get(object_id, ("", ""))[0], words),
+            )
+        )
+    return SearchResults(
+        query=query,
+        filters=filters,
+        hits=hits,
+        total=sum(1 for value in score.values() if value >= 0.1) or len(hits),
+        page=1,
+        per_page=limit,
+    )
+
+
+def _answer_crops(client: Any, index: str, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """The opening of each document's best answer and body, for the contact page."""
+    response = client.index(index).search(
+        "",
+        {
+            "filter": f"object_id IN [{', '.join(map(str, ids))}]",
+            "limit": len(ids),
+            "attributesToRetrieve": ["object_id"],
+            "attributesToCrop": CROP,
+            "cropLength": 30,
+        },
+    )
+    crops = {}
+    for doc in response["hits"]:
+        formatted = doc.get("_formatted") or {}
+        answer = formatted.get("accepted_answer") or next(iter(formatted.get("answers") or []), "")
+        crops[int(doc["object_id"])] = (answer, formatted.get("body") or "")
+    return crops
+
+
+def suggestions(
+    query: str, *, filters: SearchFilters, limit: int, with_answers: bool = False
+) -> SearchResults:
+    """``similar``, or the database's matches when the engine is unreachable."""
+    query = clean_text(query, QUERY_MAX)
+    try:
+        return similar(query, filters=filters, limit=limit, with_answers=with_answers)
+    except (MeilisearchError, OSError) as error:
+        logger.warning("search engine unavailable, suggesting from the database: %s", error)
+        return database_search(query, filters, page=1, per_page=limit)
