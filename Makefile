@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint install clean-db meilisearch
+.PHONY: run test bench bench-search lint install clean-db meilisearch
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ test: $(STAMP) meilisearch
 
 bench: $(STAMP)
 	$(BIN)/python manage.py bench_pages $(BENCH_ARGS)
+
+bench-search: $(STAMP) meilisearch
+	$(BIN)/python manage.py search_bench $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

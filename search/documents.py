@@ -12,9 +12,10 @@ from typing import Any
 
 from django.conf import settings
 
+from entraide.links import link
 from entraide.rendering import plain_text
 from qa.models import Post, PostType
-from qa.selectors import category_path
+from qa.selectors import category_tree
 
 from .models import DocumentKind
 from .schema import detect_language
@@ -43,6 +44,19 @@ def _status(question: Any) -> str:
 
 def _timestamp(value: Any) -> int:
     return int(value.timestamp())
+
+
+def _category_paths() -> dict[int, list[str]]:
+    """Each category's path of names (one read of the cached tree per batch)."""
+    tree = {category.pk: category for category in category_tree()}
+    paths: dict[int, list[str]] = {}
+    for category in tree.values():
+        names, current = [], category
+        while current is not None:
+            names.append(current.name)
+            current = tree.get(current.parent_id) if current.parent_id else None
+        paths[category.pk] = names[::-1]
+    return paths
 
 
 def question_documents(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
@@ -76,6 +90,7 @@ def question_documents(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     for row in rows:
         answers[row["parent_id"]].append(row)
     top = int(settings.SEARCH["TOP_ANSWERS"])
+    paths = _category_paths()
     documents: dict[int, dict[str, Any]] = {}
     for question in questions:
         thread = answers.get(question["id"], [])
@@ -84,7 +99,7 @@ def question_documents(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         # The answer credited when this result helps a customer.
         best = accepted or (thread[0] if thread and thread[0]["score"] >= 0 else None)
         body = plain_text(question["body_html"])[:BODY_TEXT_MAX]
-        path = [c.name for c in category_path(question["category_id"])]
+        path = paths.get(question["category_id"], [])
         documents[question["id"]] = {
             "id": document_id(DocumentKind.QUESTION, question["id"]),
             "type": DocumentKind.QUESTION.value,
@@ -107,9 +122,7 @@ def question_documents(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
             "language": detect_language(f"{question['title']} {body}"),
             "created_at": _timestamp(question["created_at"]),
             "updated_at": _timestamp(question["last_activity_at"]),
-            "url": Post(
-                pk=question["id"], slug=question["slug"], post_type=PostType.QUESTION
-            ).get_absolute_url(),
+            "url": link("qa:question_detail", pk=question["id"], slug=question["slug"]),
         }
     return documents
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from meilisearch.errors import MeilisearchError
 
@@ -23,7 +23,7 @@ from qa.selectors import category_path
 
 from .client import index_name, search_client
 from .documents import parse_document_id
-from .models import Deflection, DocumentKind
+from .models import Deflection, DocumentKind, SearchLog, SupportVisit
 from .schema import MATCHING_STRATEGY, STOP_WORDS
 
 logger = logging.getLogger("search")
@@ -407,3 +407,48 @@ def item_target(item_kind: str, item_id: int) -> str | None:
 def customers_helped(user_id: int) -> int:
     """How many customers an author's answers helped without a ticket (one per visit)."""
     return Deflection.objects.filter(author_id=user_id).values("visit_id").distinct().count()
+
+
+@dataclass
+class DeflectionStats:
+    visits: int
+    explicit: int
+    implicit: int
+    requests: int
+
+    @property
+    def deflected(self) -> int:
+        return self.explicit + self.implicit
+
+    @property
+    def rate(self) -> float:
+        """Share of ended visits that ended without a request (0 when none ended)."""
+        ended = self.deflected + self.requests
+        return self.deflected / ended if ended else 0.0
+
+
+def deflection_stats(*, since: Any) -> DeflectionStats:
+    """How support visits since ``since`` ended (for the staff dashboard)."""
+    counts = dict(
+        SupportVisit.objects.filter(started_at__gte=since)
+        .values_list("outcome")
+        .annotate(n=Count("id"))
+        .values_list("outcome", "n")
+    )
+    return DeflectionStats(
+        visits=sum(counts.values()),
+        explicit=counts.get(SupportVisit.Outcome.SOLVED, 0),
+        implicit=counts.get(SupportVisit.Outcome.LEFT_AFTER_READING, 0),
+        requests=counts.get(SupportVisit.Outcome.REQUEST_SENT, 0),
+    )
+
+
+def searches_without_results(*, since: Any, limit: int = 50) -> list[tuple[str, int]]:
+    """The queries that found nothing since ``since``, most frequent first."""
+    rows = (
+        SearchLog.objects.filter(created_at__gte=since, result_count=0)
+        .values("query")
+        .annotate(n=Count("id"))
+        .order_by("-n", "query")[:limit]
+    )
+    return [(row["query"], row["n"]) for row in rows]

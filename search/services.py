@@ -100,6 +100,11 @@ def synonym_delete(*, actor: Any, synonym: Synonym) -> None:
 # The search log ---------------------------------------------------------------
 
 
+# Searches typed within this long of the previous one refine it (search as
+# you type) and replace it in the log instead of adding a row per keystroke.
+REFINE_WITHIN = timedelta(seconds=30)
+
+
 def search_log_record(
     *,
     session: str,
@@ -109,14 +114,31 @@ def search_log_record(
     result_count: int,
     is_engine: bool,
 ) -> SearchLog:
-    return SearchLog.objects.create(
-        session=session,
-        source=source,
-        query=query[:QUERY_MAX],
-        filters=filters,
-        result_count=result_count,
-        is_engine=is_engine,
+    """Log a search, or update the session's previous one that this one refines."""
+    query = query[:QUERY_MAX]
+    fields = {
+        "query": query,
+        "filters": filters,
+        "result_count": result_count,
+        "is_engine": is_engine,
+    }
+    previous = (
+        SearchLog.objects.filter(
+            session=session,
+            source=source,
+            clicked_at__isnull=True,
+            created_at__gte=timezone.now() - REFINE_WITHIN,
+        )
+        .order_by("-id")
+        .first()
     )
+    if previous is not None and previous.filters == filters and (
+        query.startswith(previous.query) or previous.query.startswith(query)
+    ):
+        SearchLog.objects.filter(pk=previous.pk).update(**fields, created_at=timezone.now())
+        previous.__dict__.update(fields)
+        return previous
+    return SearchLog.objects.create(session=session, source=source, **fields)
 
 
 def search_click_record(*, log_id: int, session: str, document: str, position: int) -> bool:

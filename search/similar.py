@@ -7,10 +7,11 @@ than plain BM25. So this ranks the way BM25 does, using the engine for every
 look-up, in two requests:
 
 1. one exact-word query per significant query word (stop words dropped)
-   gives the word's document frequency (its weight, BM25's IDF) and the
-   documents where it matters most (title first); the customer's own text
-   through the configured ranking adds candidates for a word still being
-   typed (prefix) or mistyped;
+   gives the word's document frequency (its weight, BM25's IDF) and the few
+   documents where it matters most (the configured ranking puts title
+   matches first): these are the candidates. When they are too few, the
+   customer's text through the configured ranking adds its matches (a word
+   still being typed is a prefix; a mistyped one a typo);
 2. one query per word over those candidates says which contain it.
 
 A candidate scores the weights of the words it contains, plus
@@ -43,7 +44,7 @@ from .selectors import (
 
 logger = logging.getLogger("search")
 
-CANDIDATES_PER_WORD = 20
+CANDIDATES_PER_WORD = 10
 TITLE_BOOST = 2.0
 MAX_WORDS = 10
 CROP = ["accepted_answer", "answers", "body"]
@@ -98,17 +99,19 @@ def similar(
     total = int(first[0]["estimatedTotalHits"])
     docs: dict[int, dict[str, Any]] = {}
     score: dict[int, float] = {}
-    for position, doc in enumerate(first[1]["hits"]):
-        docs[int(doc["object_id"])] = doc
-        # Only orders what the words do not: a word still being typed.
-        score[int(doc["object_id"])] = 0.01 / (1 + position)
     weight: dict[str, float] = {}
     for word, result in zip(words, first[2:], strict=True):
         frequency = int(result["estimatedTotalHits"])
         weight[word] = math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
         for doc in result["hits"]:
             docs.setdefault(int(doc["object_id"]), doc)
-            score.setdefault(int(doc["object_id"]), 0.0)
+            score[int(doc["object_id"])] = 0.0
+    if len(docs) < limit:
+        # Whole words found too little: a word still being typed (a prefix)
+        # or mistyped; the configured ranking's matches fill in, in its order.
+        for position, doc in enumerate(first[1]["hits"]):
+            docs.setdefault(int(doc["object_id"]), doc)
+            score.setdefault(int(doc["object_id"]), 0.01 / (1 + position))
     if docs and words:
         among = f"object_id IN [{', '.join(map(str, docs))}]"
         second = client.multi_search(

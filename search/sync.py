@@ -17,7 +17,7 @@ concurrent claims.
 
 import hashlib
 import logging
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -136,8 +136,17 @@ def _delete_documents(index: Any, ids: list[str]) -> TaskInfo:
     return TaskInfo(**response)
 
 
-def push(rows: list[IndexOperation]) -> SyncResult:
-    """Send the current state of the rows' documents; delete the rows once done."""
+@dataclass
+class _Sent:
+    """A batch whose tasks the engine has queued but not yet finished."""
+
+    rows: list[IndexOperation]
+    tasks: list[TaskInfo]
+    result: SyncResult
+
+
+def _send(client: Any, rows: list[IndexOperation]) -> _Sent:
+    """Build the rows' documents from the database and queue their tasks."""
     result = SyncResult(rows=len(rows), row_ids=[row.pk for row in rows])
     by_kind: dict[str, set[int]] = defaultdict(set)
     for row in rows:
@@ -150,9 +159,8 @@ def push(rows: list[IndexOperation]) -> SyncResult:
         built = BUILDERS[kind](ids)
         documents += built.values()
         gone += [document_id(kind, object_id) for object_id in ids - built.keys()]
-    client = admin_client()
+    tasks: list[TaskInfo] = []
     try:
-        tasks: list[TaskInfo] = []
         for name in _targets(client):
             index = client.index(name)
             if DocumentKind.SETTINGS in by_kind:
@@ -161,30 +169,61 @@ def push(rows: list[IndexOperation]) -> SyncResult:
                 tasks.append(index.add_documents(documents, primary_key="id"))
             if gone:
                 tasks.append(_delete_documents(index, gone))
-        for info in tasks:
-            wait(client, info, timeout_ms=int(settings.SEARCH["SYNC_LEASE_SECONDS"]) * 500)
     except UNREACHABLE as error:
         _release(rows, error, back_off=False)
         raise EngineUnavailable(str(error)) from error
-    except (TaskFailed, MeilisearchApiError) as error:
-        logger.warning("index task failed, %d row(s) retried later: %s", len(rows), error)
-        _release(rows, error, back_off=True)
-        result.failed = len(rows)
-        return result
-    IndexOperation.objects.filter(pk__in=result.row_ids).delete()
     result.upserted = len(documents)
     result.deleted = len(gone)
     result.settings_pushed = int(DocumentKind.SETTINGS in by_kind)
-    return result
+    return _Sent(rows=rows, tasks=tasks, result=result)
 
 
-def drain(batch: int | None = None) -> SyncResult:
-    """Push every due row; raise ``EngineUnavailable`` when the engine is unreachable."""
+def _finish(client: Any, sent: _Sent) -> SyncResult:
+    """Wait for a batch's tasks; delete its rows only if every one succeeded."""
+    try:
+        for info in sent.tasks:
+            wait(client, info, timeout_ms=int(settings.SEARCH["SYNC_LEASE_SECONDS"]) * 500)
+    except UNREACHABLE as error:
+        _release(sent.rows, error, back_off=False)
+        raise EngineUnavailable(str(error)) from error
+    except (TaskFailed, MeilisearchApiError) as error:
+        logger.warning("index task failed, %d row(s) retried later: %s", len(sent.rows), error)
+        _release(sent.rows, error, back_off=True)
+        return SyncResult(rows=len(sent.rows), row_ids=sent.result.row_ids, failed=len(sent.rows))
+    IndexOperation.objects.filter(pk__in=sent.result.row_ids).delete()
+    return sent.result
+
+
+def push(rows: list[IndexOperation]) -> SyncResult:
+    """Send the current state of the rows' documents; delete the rows once done."""
+    client = admin_client()
+    return _finish(client, _send(client, rows))
+
+
+def drain(batch: int | None = None, *, depth: int = 2) -> SyncResult:
+    """Push every due row; raise ``EngineUnavailable`` when the engine is unreachable.
+
+    Up to ``depth`` batches are in flight: the next batch's documents are
+    built while the engine indexes the previous one (they never share a
+    document: a claim skips documents whose rows are leased).
+    """
     total = SyncResult()
     size = batch or int(settings.SEARCH["SYNC_BATCH"])
-    while rows := claim(size):
-        total.add(push(rows))
-    return total
+    client = admin_client()
+    in_flight: deque[_Sent] = deque()
+    try:
+        while True:
+            rows = claim(size)
+            if rows:
+                in_flight.append(_send(client, rows))
+            if in_flight and (len(in_flight) >= depth or not rows):
+                total.add(_finish(client, in_flight.popleft()))
+            if not rows and not in_flight:
+                return total
+    except EngineUnavailable:
+        for sent in in_flight:
+            _release(sent.rows, RuntimeError("engine unreachable"), back_off=False)
+        raise
 
 
 def pending_count() -> int:

@@ -192,3 +192,23 @@ def test_ask_service_leaves_an_ended_visit_alone() -> None:
     )
     ended.refresh_from_db()
     assert ended.outcome == SupportVisit.Outcome.SOLVED
+
+
+def test_staff_numbers_count_deflections_and_empty_searches(client, answered) -> None:
+    from search.models import SearchLog
+    from search.selectors import deflection_stats, searches_without_results
+
+    since = timezone.now() - timedelta(days=1)
+    for outcome in ("solved", "left", "sent", "open"):
+        SupportVisit.objects.create(flow="contact", session="s", outcome=outcome)
+    stats = deflection_stats(since=since)
+    assert (stats.visits, stats.deflected, stats.requests) == (4, 2, 1)
+    assert stats.rate == pytest.approx(2 / 3)
+
+    from django.test import Client
+
+    for query in ("dishwasher", "lamp"):
+        client.get("/search/", {"q": query})
+    Client().get("/search/", {"q": "dishwasher"})  # another visitor
+    assert SearchLog.objects.count() == 3
+    assert searches_without_results(since=since) == [("dishwasher", 2)]

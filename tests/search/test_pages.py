@@ -150,3 +150,13 @@ def test_odd_input_never_fails(client, search_index) -> None:
         {"doc": "question-1", "item": "answer-\x00", "flow": "contact"},
     ):
         assert client.get("/search/go/", params).status_code == 404
+
+
+def test_search_as_you_type_logs_one_search_not_one_per_keystroke(client, lamp_threads) -> None:
+    for typed in ("lam", "lamp", "lamp bli", "lamp blinks"):
+        client.get("/search/", {"q": typed, "partial": "1"})
+    client.get("/search/", {"q": "invoice"})
+    assert list(SearchLog.objects.order_by("id").values_list("query", flat=True)) == [
+        "lamp blinks",
+        "invoice",
+    ]
