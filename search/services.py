@@ -132,8 +132,10 @@ def search_log_record(
         .order_by("-id")
         .first()
     )
-    if previous is not None and previous.filters == filters and (
-        query.startswith(previous.query) or previous.query.startswith(query)
+    if (
+        previous is not None
+        and previous.filters == filters
+        and (query.startswith(previous.query) or previous.query.startswith(query))
     ):
         SearchLog.objects.filter(pk=previous.pk).update(**fields, created_at=timezone.now())
         previous.__dict__.update(fields)
