@@ -14,7 +14,7 @@ from django.conf import settings
 
 from entraide.links import link
 from entraide.rendering import plain_text
-from qa.models import Post, PostType
+from qa.models import Category, Post, PostType
 from qa.selectors import category_tree
 
 from .models import DocumentKind
@@ -51,7 +51,8 @@ def _category_paths() -> dict[int, list[str]]:
     tree = {category.pk: category for category in category_tree()}
     paths: dict[int, list[str]] = {}
     for category in tree.values():
-        names, current = [], category
+        names: list[str] = []
+        current: Category | None = category
         while current is not None:
             names.append(current.name)
             current = tree.get(current.parent_id) if current.parent_id else None
