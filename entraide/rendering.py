@@ -14,6 +14,7 @@ from typing import Any
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.extensions.toc import slugify
 from markdown.treeprocessors import Treeprocessor
 
 BLOCK_TAGS = {
@@ -35,6 +36,9 @@ ATTRIBUTES = {
     "pre": {"class"},
     "ol": {"start"},
 }
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# Heading anchors carry a prefix, so a page's own ids can never be clobbered.
+ANCHOR_PREFIX = "s-"
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
@@ -47,6 +51,8 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     # Pages load nothing from other hosts, so only images served by the site
     # itself keep their ``src``; remote ones were turned into links earlier.
     if tag == "img" and attribute == "src" and not _is_local(value):
+        return None
+    if attribute == "id" and not value.startswith(ANCHOR_PREFIX):
         return None
     return value
 
@@ -71,6 +77,8 @@ class _PrivacyExtension(Extension):
         md.treeprocessors.register(_RemoteImagesToLinks(md), "remote_images", 1)
 
 
+_EXTENSIONS: list[Any] = ["fenced_code", "codehilite", "tables", "sane_lists"]
+_CONFIGS: dict[str, Any] = {"codehilite": {"guess_lang": False, "css_class": "codehilite"}}
 _local = threading.local()
 
 
@@ -80,8 +88,8 @@ def _markdown(source: str) -> str:
     md = getattr(_local, "markdown", None)
     if md is None:
         md = _local.markdown = markdown.Markdown(
-            extensions=["fenced_code", "codehilite", "tables", "sane_lists", _PrivacyExtension()],
-            extension_configs={"codehilite": {"guess_lang": False, "css_class": "codehilite"}},
+            extensions=[*_EXTENSIONS, _PrivacyExtension()],
+            extension_configs=_CONFIGS,
             output_format="html",
         )
     return md.reset().convert(source)
@@ -103,6 +111,42 @@ def _clean(html: str, tags: set[str], attributes: dict[str, set[str]]) -> str:
 def render_markdown(source: str) -> str:
     """Render block Markdown (posts, pages) to sanitised HTML."""
     return _clean(_markdown(source), BLOCK_TAGS, ATTRIBUTES)
+
+
+def _toc_html(tokens: list[dict[str, Any]]) -> str:
+    if not tokens:
+        return ""
+    items = "".join(
+        '<li><a href="#{}">{}</a>{}</li>'.format(
+            html_lib.escape(token["id"]),
+            # The token's name is already escaped once by Markdown.
+            html_lib.escape(html_lib.unescape(token["name"])),
+            _toc_html(token["children"]),
+        )
+        for token in tokens
+    )
+    return f"<ol>{items}</ol>"
+
+
+def render_markdown_with_toc(source: str) -> tuple[str, str]:
+    """Render block Markdown (wiki pages, FAQ answers) with an anchor on each
+    heading; return the sanitised HTML and its table of contents (nested
+    ``<ol>`` of the level 2 to 4 headings, empty when there are none)."""
+    converter = markdown.Markdown(
+        extensions=[*_EXTENSIONS, _PrivacyExtension(), "toc"],
+        extension_configs={
+            **_CONFIGS,
+            "toc": {
+                "toc_depth": "2-4",
+                "marker": "",
+                "slugify": lambda value, separator: ANCHOR_PREFIX + slugify(value, separator),
+            },
+        },
+        output_format="html",
+    )
+    html = converter.convert(source)
+    attributes = {**ATTRIBUTES, **{tag: {"id"} for tag in HEADINGS}}
+    return _clean(html, BLOCK_TAGS, attributes), _toc_html(converter.toc_tokens)  # type: ignore[attr-defined]
 
 
 def render_inline_markdown(source: str) -> str:

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "webhooks",
     "embed",
     "imports",
+    "wiki",
 ]
 
 MIDDLEWARE = [
@@ -386,6 +387,18 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+
+# The wiki: who edits (staff and super-users always), and how long a page may be.
+WIKI: dict[str, Any] = {
+    "EDIT_MIN_REPUTATION": int(os.environ.get("WIKI_EDIT_MIN_REPUTATION", "1000")),
+    "BODY_MAX": 100_000,
+}
+
+# The FAQ: when on, an entry is published only after a second staff member
+# (or a super-user) approves what the first one sent to review.
+FAQ: dict[str, Any] = {
+    "REQUIRE_SECOND_APPROVAL": env_bool("FAQ_REQUIRE_SECOND_APPROVAL", True),
+}
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("moderation.urls")),
     path("", include("search.urls")),
+    path("", include("wiki.urls")),
     path("", include("qa.urls")),
 ]
 

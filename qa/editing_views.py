@@ -1,8 +1,6 @@
 """Pages of collaborative editing: a post's history and diffs, rollback,
 suggested edits and their review queue, the community-wiki switch."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +13,8 @@ from entraide.errors import ApplicationError
 from entraide.http import error_response
 from entraide.links import link
 from versioning.diff import diff_fields
-from versioning.selectors import revision_get, revision_history
-from versioning.services import revision_latest_number
+from versioning.selectors import revision_get
+from versioning.views import diff_context, diff_view, history_context, page_number
 
 from . import editing, permissions, selectors
 from .forms import RejectSuggestionForm, SuggestEditForm
@@ -33,29 +31,17 @@ def _visible_post(request: HttpRequest, pk: int) -> Post:
     return post
 
 
-def page_number(value: Any) -> int:
-    try:
-        return max(1, int(value))
-    except (TypeError, ValueError):
-        return 1
-
-
-def diff_view(request: HttpRequest) -> str:
-    return "inline" if request.GET.get("view") == "inline" else "split"
-
-
 def post_history(request: HttpRequest, pk: int) -> HttpResponse:
     post = _visible_post(request, pk)
-    page, entries = revision_history(post, page=request.GET.get("page"))
     context = {
+        **history_context(request, post),
         "post": post,
-        "page": page,
-        "entries": entries,
-        "latest": revision_latest_number(post),
-        "can_rollback": permissions.can_edit_post(request.user, post),
+        "can_revert": permissions.can_edit_post(request.user, post),
         "can_switch_wiki": permissions.can_set_community_wiki(
             request.user, post, not post.is_community_wiki
         ),
+        "diff_url": link("qa:post_diff", pk=post.pk),
+        "revert_url": link("qa:post_rollback", pk=post.pk),
         "back": thread_url(post),
     }
     return render(request, "qa/post_history.html", context)
@@ -64,33 +50,15 @@ def post_history(request: HttpRequest, pk: int) -> HttpResponse:
 def post_diff(request: HttpRequest, pk: int) -> HttpResponse:
     """The diff between any two revisions (``from`` and ``to`` numbers)."""
     post = _visible_post(request, pk)
-    latest = revision_latest_number(post)
-    if not latest:
-        raise Http404("This post has no history yet.")
-    new = revision_get(post, request.GET.get("to") or latest)
-    old = revision_get(post, request.GET.get("from") or max(1, new.number - 1))
-    page = page_number(request.GET.get("page"))
-    diffs, pages = diff_fields(old.fields, new.fields, POST_FIELDS, page=page)
-    context = {
-        "post": post,
-        "old": old,
-        "new": new,
-        "diffs": diffs,
-        "view": diff_view(request),
-        "page": page,
-        "pages": pages,
-        "base_query": f"from={old.number}&to={new.number}",
-        "old_label": _("Revision %(n)d") % {"n": old.number},
-        "new_label": _("Revision %(n)d") % {"n": new.number},
-        "back": thread_url(post),
-    }
+    context = {**diff_context(request, post, POST_FIELDS), "post": post, "back": thread_url(post)}
     return render(request, "qa/post_diff.html", context)
 
 
 @require_POST
 @login_required
-def post_rollback(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def post_rollback(request: HttpRequest, pk: int) -> HttpResponse:
     post = _visible_post(request, pk)
+    number = page_number(request.POST.get("number"))
     entry = revision_get(post, number)
     history = link("qa:post_history", pk=post.pk)
     try:

@@ -63,6 +63,34 @@ class Tag(models.Model):
         return link("qa:tag_detail", name=self.name)
 
 
+class VerificationStamp(models.Model):
+    """Fields of the "Verified by support" stamp staff put on answers and FAQ
+    entries, optionally until a date ("verified for version 3.4, until
+    2027-06-30"); an expired stamp no longer shows and waits on the staff's
+    "to re-verify" list."""
+
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_until = models.DateField(null=True, blank=True)
+    verified_note = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_verified(self) -> bool:
+        """Stamped, and the stamp has not expired (it lasts through its last day)."""
+        if self.verified_at is None:
+            return False
+        return self.verified_until is None or self.verified_until >= timezone.localdate()
+
+    @property
+    def verification_expired(self) -> bool:
+        return self.verified_at is not None and not self.is_verified
+
+
 class PostType(models.TextChoices):
     QUESTION = "question", "Question"
     ANSWER = "answer", "Answer"
@@ -98,7 +126,7 @@ _LISTED = Q(post_type=PostType.QUESTION, deleted_at__isnull=True)
 _FILTER = ["post_type", "deleted_at"]
 
 
-class Post(models.Model):
+class Post(VerificationStamp):
     post_type = models.CharField(max_length=10, choices=PostType.choices)
     # An answer's question; empty for questions.
     parent = models.ForeignKey(

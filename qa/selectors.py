@@ -15,6 +15,7 @@ from moderation.selectors import ThreadModeration, thread_moderation
 from reputation.bounties import bounty_offer_amounts
 from reputation.models import Bounty
 from versioning.models import RevisionInfo
+from wiki.models import FaqEntry, FaqStatus
 
 from . import permissions
 from .models import Category, Comment, Post, PostType, SuggestedEdit, Tag, Vote
@@ -183,6 +184,9 @@ def question_page(*, question_id: int, viewer: Any) -> QuestionPage:
     open_bounties = Bounty.objects.filter(
         question=OuterRef("pk"), awarded_at__isnull=True, expired_at__isnull=True, ends_at__gt=now
     )
+    published_faq = FaqEntry.objects.filter(
+        source_answer=OuterRef("pk"), status=FaqStatus.PUBLISHED
+    )
     # The question and its answers in one query: on this scale building a
     # query costs more than running it.
     thread = list(
@@ -194,6 +198,8 @@ def question_page(*, question_id: int, viewer: Any) -> QuestionPage:
         .select_related("author", "imported_from__site", "author__imported_from")
         .defer("author__password", "author__email", "author__first_name", "author__last_name")
         .annotate(open_bounty_id=Subquery(open_bounties.values("pk")[:1]))
+        # An answer that lives on in the FAQ links to its entry.
+        .annotate(faq_slug=Subquery(published_faq.values("slug")[:1]))
         .order_by("-score", "created_at")
     )
     question = next((post for post in thread if post.pk == question_id), None)

@@ -20,11 +20,7 @@ urlpatterns = [
     path("posts/<int:pk>/delete/", views.post_delete, name="post_delete"),
     path("posts/<int:pk>/revisions/", editing_views.post_history, name="post_history"),
     path("posts/<int:pk>/revisions/diff/", editing_views.post_diff, name="post_diff"),
-    path(
-        "posts/<int:pk>/revisions/<int:number>/rollback/",
-        editing_views.post_rollback,
-        name="post_rollback",
-    ),
+    path("posts/<int:pk>/revisions/rollback/", editing_views.post_rollback, name="post_rollback"),
     path("posts/<int:pk>/suggest-edit/", editing_views.post_suggest_edit, name="post_suggest_edit"),
     path(
         "posts/<int:pk>/community-wiki/",

@@ -25,9 +25,29 @@ from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from entraide.errors import ApplicationError
+
 from .models import RevisionInfo, RevisionKind
 
 SUMMARY_MAX = 300
+
+
+class EditConflict(ApplicationError):
+    """Someone saved since the revision an edit started from; nothing was
+    written. Pages show both versions and let the editor merge."""
+
+    def __init__(self, *, base_revision: int, current_revision: int) -> None:
+        super().__init__(
+            _(
+                "Someone saved this while you were editing (you started from revision "
+                "%(base)d; it is now at revision %(current)d). Nothing was overwritten: "
+                "compare the two versions and save again."
+            )
+            % {"base": base_revision, "current": current_revision},
+            code="edit_conflict",
+        )
+        self.base_revision = base_revision
+        self.current_revision = current_revision
 
 
 def clean_summary(summary: str | None) -> str:

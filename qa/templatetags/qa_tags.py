@@ -76,6 +76,11 @@ def can_delete(post: Post, user: Any) -> bool:
 
 
 @register.filter
+def can_review_edits(user: Any) -> bool:
+    return bool(permissions.can_review_suggested_edits(user))
+
+
+@register.filter
 def vote_of(votes: dict[int, int], post: Post) -> int:
     return votes.get(post.pk, 0)
 

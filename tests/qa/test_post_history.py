@@ -99,12 +99,13 @@ def test_history_of_a_deleted_post_is_hidden_from_others(client) -> None:
 def test_rollback_through_the_page(client) -> None:
     answer = _edited_answer()
     client.force_login(answer.author)
-    response = client.post(f"/posts/{answer.pk}/revisions/1/rollback/")
+    response = client.post(f"/posts/{answer.pk}/revisions/rollback/", {"number": 1})
     assert response.status_code == 302
     answer.refresh_from_db()
     assert answer.body_source == AnswerFactory._meta.declarations["body_source"]
     client.force_login(UserFactory(reputation=10))
-    assert client.post(f"/posts/{answer.pk}/revisions/2/rollback/").status_code == 403
+    rollback = client.post(f"/posts/{answer.pk}/revisions/rollback/", {"number": 2})
+    assert rollback.status_code == 403
 
 
 def test_author_makes_a_post_community_wiki_and_low_reputation_members_can_edit_it() -> None:
