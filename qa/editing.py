@@ -18,13 +18,13 @@ from reputation import services as reputation
 from search import outbox
 from versioning.models import RevisionInfo, RevisionKind
 from versioning.selectors import revision_entry
-from versioning.services import clean_summary, revision_latest_number, revision_record
+from versioning.services import revision_latest_number, revision_record
 
-from . import permissions, validators
+from . import permissions
 from .models import Category, Post, SuggestedEdit
 from .permissions import require
 from .revisions import post_revision_baseline
-from .services import _clean_fields, _lock_post, post_apply_edit
+from .services import _lock_post, clean_post_edit, post_apply_edit
 
 
 @transaction.atomic
@@ -108,14 +108,7 @@ def suggested_edit_create(
     """
     post = _lock_post(post.pk)
     require(permissions.can_suggest_edit(author, post))
-    cleaners: dict[str, tuple[Any, Any]] = {
-        "body": (validators.clean_body, body),
-        "summary": (clean_summary, summary),
-    }
-    if post.is_question:
-        cleaners["title"] = (validators.clean_title, title or "")
-        cleaners["tags"] = (validators.clean_tags, tags or "")
-    data = _clean_fields(**cleaners)
+    data = clean_post_edit(post, body=body, title=title, tags=tags, summary=summary)
     if not data["summary"]:
         raise ValidationError({"summary": _("Tell the reviewers what you changed and why.")})
     proposed = {

@@ -418,6 +418,21 @@ def post_edit(
     )
 
 
+def clean_post_edit(
+    post: Post, *, body: str, title: str | None, tags: Any, summary: str
+) -> dict[str, Any]:
+    """The cleaned fields of an edit (or a suggested one); every field's
+    error at once. A question's edit has a title and tags, an answer's not."""
+    cleaners: dict[str, tuple[Any, Any]] = {
+        "body": (validators.clean_body, body),
+        "summary": (clean_summary, summary),
+    }
+    if post.is_question:
+        cleaners["title"] = (validators.clean_title, title or "")
+        cleaners["tags"] = (validators.clean_tags, tags or "")
+    return _clean_fields(**cleaners)
+
+
 def post_apply_edit(
     *,
     post: Post,
@@ -433,14 +448,7 @@ def post_apply_edit(
 ) -> Post:
     """Change a locked post's content and record the revision; the caller has
     checked who may do it. Edits, rollbacks and approved suggestions share it."""
-    cleaners: dict[str, tuple[Any, Any]] = {
-        "body": (validators.clean_body, body),
-        "summary": (clean_summary, summary),
-    }
-    if post.is_question:
-        cleaners["title"] = (validators.clean_title, title or "")
-        cleaners["tags"] = (validators.clean_tags, tags or "")
-    data = _clean_fields(**cleaners)
+    data = clean_post_edit(post, body=body, title=title, tags=tags, summary=summary)
     limits.check_edit(editor=editor, body=data["body"], title=data.get("title", ""))
     post_revision_baseline(post)
     now = timezone.now()

@@ -1,14 +1,16 @@
 """Page helpers shared by every history: posts, wiki pages, FAQ entries."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Model
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .diff import diff_fields
 from .selectors import revision_get, revision_history
-from .services import revision_latest_number
+from .services import EditConflict, revision_latest_number
 
 
 def page_number(value: Any) -> int:
@@ -50,3 +52,36 @@ def diff_context(request: HttpRequest, obj: Model, labels: dict[str, str]) -> di
         "old_label": _("Revision %(n)d") % {"n": old.number},
         "new_label": _("Revision %(n)d") % {"n": new.number},
     }
+
+
+def conflict_response(
+    request: HttpRequest,
+    *,
+    title: str,
+    back: str,
+    action_url: str,
+    conflict: EditConflict,
+    theirs: Mapping[str, object],
+    yours: Mapping[str, object],
+    labels: dict[str, str],
+    form: Any,
+) -> HttpResponse:
+    """The conflict page (409): what changed from the version saved meanwhile
+    to yours, and ``form`` (your text, based on the current revision) to
+    merge and save again."""
+    diffs, pages = diff_fields(theirs, yours, labels)
+    context = {
+        "title": title,
+        "back": back,
+        "action_url": action_url,
+        "conflict": conflict,
+        "diffs": diffs,
+        "pages": pages,
+        "page": 1,
+        "is_unpaged": True,
+        "view": diff_view(request),
+        "old_label": _("Saved meanwhile (revision %(n)d)") % {"n": conflict.current_revision},
+        "new_label": _("Your version"),
+        "form": form,
+    }
+    return render(request, "versioning/conflict.html", context, status=409)

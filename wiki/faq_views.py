@@ -1,25 +1,33 @@
 """FAQ pages: the FAQ, an entry, writing and reviewing entries, promoting an
 answer, following the source answer, "verified by support" stamps."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from entraide.errors import ApplicationError
 from entraide.http import error_response
 from entraide.links import link
 from qa.models import Post, thread_url
-from versioning.diff import diff_fields
 from versioning.selectors import revision_get
 from versioning.services import EditConflict
-from versioning.views import diff_context, diff_view, history_context, page_number
+from versioning.views import (
+    conflict_response,
+    diff_context,
+    diff_view,
+    history_context,
+    page_number,
+)
 
 from . import permissions, selectors, services
 from .forms import FaqEntryForm, ReturnToDraftForm, VerifyForm
@@ -54,17 +62,15 @@ def faq_index(request: HttpRequest) -> HttpResponse:
 def faq_entry(request: HttpRequest, slug: str) -> HttpResponse:
     entry = selectors.faq_entry_for(slug, request.user)
     can_curate = permissions.can_curate_faq(request.user)
+    page = page_number(request.GET.get("page"))
     context = {
         "entry": entry,
         "can_curate": can_curate,
         "can_approve": permissions.can_approve_faq_entry(request.user, entry),
         "can_publish_draft": can_curate and not settings.FAQ["REQUIRE_SECOND_APPROVAL"],
         "can_stamp": permissions.can_stamp_verified(request.user),
-        "source_change": selectors.faq_source_change(
-            entry, page=page_number(request.GET.get("page"))
-        )
-        if can_curate
-        else None,
+        "source_change": selectors.faq_source_change(entry, page=page) if can_curate else None,
+        "page": page,
         "source_url": thread_url(entry.source_answer) if entry.source_answer else "",
         "my_vote": _my_vote(request, HelpfulVote.Kind.FAQ, entry.pk),
         "return_form": ReturnToDraftForm(),
@@ -133,29 +139,18 @@ def _conflict(
     request: HttpRequest, entry: FaqEntry, form: FaqEntryForm, conflict: EditConflict
 ) -> HttpResponse:
     entry.refresh_from_db()
-    theirs = {"question": entry.question, "answer_source": entry.answer_source}
-    yours = {
-        "question": form.cleaned_data["question"],
-        "answer_source": form.cleaned_data["answer"],
-    }
-    page = page_number(request.GET.get("page"))
-    diffs, pages = diff_fields(theirs, yours, ENTRY_FIELDS, page=page)
-    retry = FaqEntryForm(initial={**form.cleaned_data, "base_revision": conflict.current_revision})
-    context = {
-        "title": entry.question,
-        "back": entry.get_absolute_url(),
-        "action_url": link("wiki:faq_edit", slug=entry.slug),
-        "conflict": conflict,
-        "diffs": diffs,
-        "pages": pages,
-        "page": page,
-        "view": diff_view(request),
-        "base_query": "",
-        "old_label": _("Saved meanwhile (revision %(n)d)") % {"n": conflict.current_revision},
-        "new_label": _("Your version"),
-        "form": retry,
-    }
-    return render(request, "versioning/conflict.html", context, status=409)
+    data = form.cleaned_data
+    return conflict_response(
+        request,
+        title=entry.question,
+        back=entry.get_absolute_url(),
+        action_url=link("wiki:faq_edit", slug=entry.slug),
+        conflict=conflict,
+        theirs={"question": entry.question, "answer_source": entry.answer_source},
+        yours={"question": data["question"], "answer_source": data["answer"]},
+        labels=ENTRY_FIELDS,
+        form=FaqEntryForm(initial={**data, "base_revision": conflict.current_revision}),
+    )
 
 
 def faq_history(request: HttpRequest, slug: str) -> HttpResponse:
@@ -198,57 +193,36 @@ def faq_revert(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+# What each button on an entry does, and what the page then says.
+STATUS_ACTIONS: dict[str, tuple[Callable[..., FaqEntry], str | Promise]] = {
+    "submit": (services.faq_entry_submit, gettext_lazy("Sent for review.")),
+    "approve": (services.faq_entry_approve, gettext_lazy("Published.")),
+    "unpublish": (services.faq_entry_unpublish, gettext_lazy("Unpublished; it is a draft again.")),
+    "pull": (services.faq_source_pull, gettext_lazy("The source answer's change is taken in.")),
+    "dismiss": (
+        services.faq_source_dismiss,
+        gettext_lazy("The source answer's change is dismissed."),
+    ),
+}
+
+
 @require_POST
 def faq_status(request: HttpRequest, slug: str) -> HttpResponse:
-    """Move an entry along draft → in review → published (or back)."""
-    action = request.POST.get("action")
-    user = request.user
-    if action == "submit":
+    """Move an entry along draft → in review → published (or back), or act
+    on its source answer's change."""
+    action = request.POST.get("action", "")
+    if action == "return":
+        reason = request.POST.get("reason", "")
         return _entry_action(
             request,
             slug,
-            lambda e: services.faq_entry_submit(user=user, entry=e),
-            _("Sent for review."),
+            lambda e: services.faq_entry_return_to_draft(user=request.user, entry=e, reason=reason),
+            _("Returned to draft."),
         )
-    if action == "approve":
-        return _entry_action(
-            request,
-            slug,
-            lambda e: services.faq_entry_approve(user=user, entry=e),
-            _("Published."),
-        )
-    if action == "unpublish":
-        return _entry_action(
-            request,
-            slug,
-            lambda e: services.faq_entry_unpublish(user=user, entry=e),
-            _("Unpublished; the entry is a draft again."),
-        )
-    reason = request.POST.get("reason", "")
-    return _entry_action(
-        request,
-        slug,
-        lambda e: services.faq_entry_return_to_draft(user=user, entry=e, reason=reason),
-        _("Returned to draft."),
-    )
-
-
-@require_POST
-def faq_source(request: HttpRequest, slug: str) -> HttpResponse:
-    """Take in the source answer's change, or dismiss it."""
-    if request.POST.get("action") == "pull":
-        return _entry_action(
-            request,
-            slug,
-            lambda e: services.faq_source_pull(user=request.user, entry=e),
-            _("The source answer's change is taken in."),
-        )
-    return _entry_action(
-        request,
-        slug,
-        lambda e: services.faq_source_dismiss(user=request.user, entry=e),
-        _("The source answer's change is dismissed."),
-    )
+    if action not in STATUS_ACTIONS:
+        raise Http404("No such action.")
+    service, done = STATUS_ACTIONS[action]
+    return _entry_action(request, slug, lambda e: service(user=request.user, entry=e), str(done))
 
 
 @require_POST

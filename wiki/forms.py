@@ -27,15 +27,19 @@ def _summary() -> forms.CharField:
     )
 
 
-class WikiPageForm(forms.Form):
-    title = forms.CharField(label=_("Title"), widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    body = forms.CharField(
+def _page_body() -> forms.CharField:
+    return forms.CharField(
         label=_("Text"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 18}),
         help_text=_MARKDOWN_HELP,
     )
+
+
+class WikiPageForm(forms.Form):
+    title = forms.CharField(label=_("Title"), widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    body = _page_body()
     summary = _summary()
     # The revision the editor started from: a save on top of a newer one is
     # a conflict, never a silent overwrite.
@@ -48,13 +52,7 @@ class WikiPageCreateForm(forms.Form):
         help_text=_("The last part of the page's address: lowercase words joined by hyphens."),
     )
     title = forms.CharField(label=_("Title"))
-    body = forms.CharField(
-        label=_("Text"),
-        required=False,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 18}),
-        help_text=_MARKDOWN_HELP,
-    )
+    body = _page_body()
     summary = _summary()
 
 

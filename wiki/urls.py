@@ -17,7 +17,6 @@ urlpatterns = [
     path("faq/<slug:slug>/diff/", faq_views.faq_diff, name="faq_diff"),
     path("faq/<slug:slug>/revert/", faq_views.faq_revert, name="faq_revert"),
     path("faq/<slug:slug>/status/", faq_views.faq_status, name="faq_status"),
-    path("faq/<slug:slug>/source/", faq_views.faq_source, name="faq_source"),
     path("faq/<slug:slug>/verify/", faq_views.faq_verify, name="faq_verify"),
     path("faq/<slug:slug>/helpful/", faq_views.faq_helpful, name="faq_helpful"),
     path("answers/<int:pk>/verify/", faq_views.answer_verify, name="answer_verify"),

@@ -16,10 +16,9 @@ from django.views.decorators.http import require_POST
 
 from entraide.errors import ApplicationError
 from entraide.http import error_response, wants_json
-from versioning.diff import diff_fields
 from versioning.selectors import revision_get
 from versioning.services import EditConflict
-from versioning.views import diff_context, diff_view, history_context, page_number
+from versioning.views import conflict_response, diff_context, history_context
 
 from . import permissions, selectors, services
 from .forms import HelpfulForm, WikiPageCreateForm, WikiPageForm, WikiPageMoveForm
@@ -77,29 +76,19 @@ def page_edit(request: HttpRequest, page: WikiPage) -> HttpResponse:
 def _conflict(
     request: HttpRequest, page: WikiPage, form: WikiPageForm, conflict: EditConflict
 ) -> HttpResponse:
-    """Both versions, the diff from theirs to yours, and the form again with
-    your text, now based on the current revision (409)."""
     page.refresh_from_db()
-    yours = {"title": form.cleaned_data["title"], "body_source": form.cleaned_data["body"]}
-    theirs = {"title": page.title, "body_source": page.body_source}
-    number = page_number(request.GET.get("page"))
-    diffs, pages = diff_fields(theirs, yours, PAGE_FIELDS, page=number)
-    retry = WikiPageForm(initial={**form.cleaned_data, "base_revision": conflict.current_revision})
-    context = {
-        "title": page.title,
-        "back": page.get_absolute_url(),
-        "action_url": wiki_url(page.path, "_edit"),
-        "conflict": conflict,
-        "diffs": diffs,
-        "pages": pages,
-        "page": number,
-        "view": diff_view(request),
-        "base_query": "",
-        "old_label": _("Saved meanwhile (revision %(n)d)") % {"n": conflict.current_revision},
-        "new_label": _("Your version"),
-        "form": retry,
-    }
-    return render(request, "versioning/conflict.html", context, status=409)
+    data = form.cleaned_data
+    return conflict_response(
+        request,
+        title=page.title,
+        back=page.get_absolute_url(),
+        action_url=wiki_url(page.path, "_edit"),
+        conflict=conflict,
+        theirs={"title": page.title, "body_source": page.body_source},
+        yours={"title": data["title"], "body_source": data["body"]},
+        labels=PAGE_FIELDS,
+        form=WikiPageForm(initial={**data, "base_revision": conflict.current_revision}),
+    )
 
 
 def page_new(request: HttpRequest, parent: WikiPage) -> HttpResponse:

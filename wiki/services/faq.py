@@ -121,7 +121,7 @@ def faq_promote(*, user: Any, answer: Post) -> FaqEntry:
     text, the question's category, credit to the answer's author and a link
     back. The entry is a draft until it is reviewed and published."""
     require(permissions.can_curate_faq(user))
-    answer = Post.objects.select_for_update().select_related("parent").get(pk=answer.pk)
+    answer = Post.objects.select_for_update(of=("self",)).select_related("parent").get(pk=answer.pk)
     if answer.is_question or answer.parent is None:
         raise ValidationError(_("Only answers can be promoted to the FAQ."))
     if answer.is_deleted:

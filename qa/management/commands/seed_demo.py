@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from qa.demo import DEMO_PASSWORD, demo_seed
+from wiki.demo import wiki_demo_seed
 
 
 class Command(BaseCommand):
@@ -12,6 +13,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         summary = demo_seed()
+        # Its own step: a database seeded before the wiki existed gets it too.
+        wiki = wiki_demo_seed()
+        if wiki is not None:
+            self.stdout.write(f"Loaded the demo FAQ ({wiki[0]} entries) and wiki ({wiki[1]} pages).")
         if summary is None:
             self.stdout.write("Demo community already loaded; nothing to do.")
             return
