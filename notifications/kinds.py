@@ -52,6 +52,16 @@ KINDS: dict[str, Kind] = {
             _("My answer promoted to the FAQ"),
             _("%(actor)s promoted your answer to the FAQ: “%(title)s”"),
         ),
+        Kind(
+            "edit_approved",
+            _("My suggested edits approved"),
+            _("%(actor)s approved your suggested edit of “%(title)s”"),
+        ),
+        Kind(
+            "edit_rejected",
+            _("My suggested edits rejected"),
+            _("%(actor)s rejected your suggested edit of “%(title)s”"),
+        ),
         Kind("moderator_message", _("Messages from moderators"), _("A moderator wrote to you")),
         Kind("post_closed", _("My question closed"), _("Your question “%(title)s” was closed")),
         Kind(

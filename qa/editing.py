@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entraide.errors import ApplicationError
+from entraide.links import link
+from notifications.services import notify
 from reputation import services as reputation
 from search import outbox
 from versioning.models import RevisionInfo, RevisionKind
@@ -194,9 +196,27 @@ def suggested_edit_approve(*, reviewer: Any, suggestion: SuggestedEdit) -> Sugge
     reputation.reputation_credit_edit_approval(
         suggester=suggestion.author, key=f"edit:{suggestion.pk}", post=post, reviewer=reviewer
     )
-    # Notifications do not exist yet: when they do, tell the suggester here
-    # (a notification row written in this transaction).
+    _notify_review(suggestion, post, "edit_approved")
     return suggestion
+
+
+def _notify_review(suggestion: SuggestedEdit, post: Post, kind: str) -> None:
+    """Tell the suggester how the review went (a rejection says why)."""
+    question = post if post.is_question else Post.objects.get(pk=post.question_id)
+    body = ""
+    if suggestion.reject_reason:
+        body = str(SuggestedEdit.RejectReason(suggestion.reject_reason).label)
+        if suggestion.reject_note:
+            body += f": {suggestion.reject_note}"
+    notify(
+        suggestion.author_id,
+        kind,
+        suggestion.reviewer_id,
+        post,
+        title=question.title,
+        url=link("qa:suggested_edit_detail", pk=suggestion.pk),
+        body=body,
+    )
 
 
 @transaction.atomic
@@ -211,7 +231,7 @@ def suggested_edit_reject(
         raise ValidationError({"note": _("Keep the note to 300 characters.")})
     if reason == SuggestedEdit.RejectReason.OTHER and not note:
         raise ValidationError({"note": _("Explain the rejection to the member who suggested it.")})
-    suggestion, _post = _lock_pending(suggestion, reviewer)
+    suggestion, post = _lock_pending(suggestion, reviewer)
     suggestion.status = SuggestedEdit.Status.REJECTED
     suggestion.reviewer = reviewer
     suggestion.reviewed_at = timezone.now()
@@ -220,4 +240,5 @@ def suggested_edit_reject(
     suggestion.save(
         update_fields=["status", "reviewer", "reviewed_at", "reject_reason", "reject_note"]
     )
+    _notify_review(suggestion, post, "edit_rejected")
     return suggestion

@@ -56,7 +56,9 @@ def test_suggested_edit_is_reviewed_and_the_history_shows_the_diff(page, live_se
     _log_in(page, live_server, "newcomer")
     page.goto(f"{live_server.url}{question.get_absolute_url()}")
     page.locator(f"#answer-{answer.pk} >> text=Suggest edit").click()
-    page.fill("#id_body", answer.body_source + " Add your VAT number under Billing › Details first.")
+    page.fill(
+        "#id_body", answer.body_source + " Add your VAT number under Billing › Details first."
+    )
     page.fill("#id_summary", "Mention the VAT number")
     page.click("text=Suggest this edit")
     page.wait_for_selector("text=waiting for review")
@@ -91,7 +93,9 @@ def test_wiki_pages_contents_conflict_and_move(page, browser, live_server) -> No
     page.click("text=Add a child page")
     page.fill("#id_slug", "billing")
     page.fill("#id_title", "Billing")
-    page.fill("#id_body", "## Invoices\n\nUnder **Billing › Invoices**.\n\n## Refunds\n\nWithin 5 days.")
+    page.fill(
+        "#id_body", "## Invoices\n\nUnder **Billing › Invoices**.\n\n## Refunds\n\nWithin 5 days."
+    )
     page.click("text=Create the page")
     page.wait_for_selector("nav.toc")
     assert page.url.endswith("/wiki/billing/")

@@ -148,3 +148,25 @@ def test_two_members_suggesting_at_once_leave_one_pending(postgres_only) -> None
     )
     assert SuggestedEdit.objects.filter(status="pending").count() == 1
     assert len(errors) == 1 and isinstance(errors[0], ApplicationError)
+
+
+def test_the_suggester_is_told_how_the_review_went() -> None:
+    from notifications.models import Notification
+
+    approved, rejected = _suggest(AnswerFactory()), _suggest(AnswerFactory())
+    reviewer = UserFactory(reputation=2000)
+    editing.suggested_edit_approve(reviewer=reviewer, suggestion=approved)
+    editing.suggested_edit_reject(
+        reviewer=reviewer,
+        suggestion=rejected,
+        reason=SuggestedEdit.RejectReason.OTHER,
+        note="The steps were right as they were.",
+    )
+    told = Notification.objects.filter(kind__in=["edit_approved", "edit_rejected"])
+    assert {(n.recipient_id, n.kind) for n in told} == {
+        (approved.author_id, "edit_approved"),
+        (rejected.author_id, "edit_rejected"),
+    }
+    assert told.get(kind="edit_rejected").body == (
+        "Other (explained below): The steps were right as they were."
+    )

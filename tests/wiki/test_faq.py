@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from entraide.errors import ApplicationError
+from notifications.models import Notification
 from qa import services as qa_services
 from qa.models import Category
 from reputation.models import BadgeAward
@@ -132,8 +133,18 @@ def test_promoting_an_answer_prefills_credits_and_links_back(client, staff, seco
     )
     assert entry.attributed_to == answer.author and entry.source_answer == answer
     assert not BadgeAward.objects.filter(user=answer.author).exists()  # not public yet
+    assert not Notification.objects.filter(kind="faq_promoted").exists()
     _publish(entry, staff, second_staff)
     assert BadgeAward.objects.filter(user=answer.author, badge__slug="faq-author").count() == 1
+    told = Notification.objects.get(kind="faq_promoted")
+    assert (told.recipient, told.actor, told.url) == (
+        answer.author,
+        staff,
+        entry.get_absolute_url(),
+    )
+    services.faq_entry_unpublish(user=staff, entry=entry)
+    _publish(entry, staff, second_staff)  # published again: not a new promotion
+    assert Notification.objects.filter(kind="faq_promoted").count() == 1
     page = client.get(question.get_absolute_url()).content.decode()
     assert f'lives on in the FAQ: <a href="/faq/{entry.slug}/">' in page
     entry_page = client.get(entry.get_absolute_url()).content.decode()

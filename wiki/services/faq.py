@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from entraide.errors import ApplicationError
 from entraide.rendering import render_markdown
+from notifications.services import notify
 from qa import validators
 from qa.models import Category, Post
 from qa.permissions import require
@@ -244,8 +245,10 @@ def faq_entry_approve(*, user: Any, entry: FaqEntry) -> FaqEntry:
         answer = Post.objects.get(pk=entry.source_answer_id)
         if first_time:
             badges.badges_after_faq_promotion(answer=answer)
-            # Notifications do not exist yet: when they do, tell the answer's
-            # author here that their answer lives on in the FAQ.
+            # Told once, when the answer actually lives on in the FAQ.
+            notify(
+                answer.author_id, "faq_promoted", entry.created_by_id, entry, title=entry.question
+            )
         # The thread shows the link to its FAQ entry.
         outbox.enqueue_question(answer.question_id)
     return entry

@@ -16,7 +16,9 @@ class Command(BaseCommand):
         # Its own step: a database seeded before the wiki existed gets it too.
         wiki = wiki_demo_seed()
         if wiki is not None:
-            self.stdout.write(f"Loaded the demo FAQ ({wiki[0]} entries) and wiki ({wiki[1]} pages).")
+            self.stdout.write(
+                f"Loaded the demo FAQ ({wiki[0]} entries) and wiki ({wiki[1]} pages)."
+            )
         if summary is None:
             self.stdout.write("Demo community already loaded; nothing to do.")
             return
