@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from qa.permissions import ALLOWED, Decision, _member
+from qa.permissions import ALLOWED, Decision, can_write
 from reputation.privileges import is_trusted_everywhere
 
 from .models import FaqEntry, WikiPage
@@ -22,7 +22,7 @@ def _wiki_rule(name: str) -> int:
 def can_edit_wiki_page(user: Any, page: WikiPage | None = None) -> Decision:
     """Staff, super-users and members from ``WIKI["EDIT_MIN_REPUTATION"]``
     edit pages (and add pages under them); a locked page only staff."""
-    decision = _member(user)
+    decision = can_write(user)
     if not decision:
         return decision
     if page is not None and page.is_locked and not user.is_staff:
@@ -38,7 +38,7 @@ def can_edit_wiki_page(user: Any, page: WikiPage | None = None) -> Decision:
 
 
 def can_lock_wiki_page(user: Any) -> Decision:
-    decision = _member(user)
+    decision = can_write(user)
     if decision and not user.is_staff:
         return Decision(False, _("Only staff can lock or unlock wiki pages."))
     return decision
@@ -46,7 +46,7 @@ def can_lock_wiki_page(user: Any) -> Decision:
 
 def can_curate_faq(user: Any) -> Decision:
     """Staff and super-users write, promote, review and publish FAQ entries."""
-    decision = _member(user)
+    decision = can_write(user)
     if decision and not is_trusted_everywhere(user):
         return Decision(False, _("Only staff and super-users can curate the FAQ."))
     return decision
@@ -65,7 +65,7 @@ def can_approve_faq_entry(user: Any, entry: FaqEntry) -> Decision:
 
 
 def can_stamp_verified(user: Any) -> Decision:
-    decision = _member(user)
+    decision = can_write(user)
     if decision and not user.is_staff:
         return Decision(False, _("Only support staff can stamp content as verified."))
     return decision
