@@ -58,8 +58,8 @@ def post_diff(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def post_rollback(request: HttpRequest, pk: int) -> HttpResponse:
     post = _visible_post(request, pk)
-    number = page_number(request.POST.get("number"))
-    entry = revision_get(post, number)
+    entry = revision_get(post, request.POST.get("number"))
+    number = entry.number
     history = link("qa:post_history", pk=post.pk)
     try:
         editing.post_rollback(user=request.user, post=post, revision=entry.info)

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from versioning.models import RevisionInfo
 from versioning.selectors import revision_get
 
 from .models import FaqEntry, FaqStatus, WikiPage, WikiRedirect
+from .permissions import can_curate_faq
 from .services.pages import wiki_root
 
 
@@ -99,11 +100,8 @@ def faq_entry_for(slug: str, viewer: Any) -> FaqEntry:
     )
     if entry is None:
         raise Http404("No such FAQ entry.")
-    if not entry.is_published:
-        from .permissions import can_curate_faq
-
-        if not can_curate_faq(viewer):
-            raise Http404("No such FAQ entry.")
+    if not entry.is_published and not can_curate_faq(viewer):
+        raise Http404("No such FAQ entry.")
     return entry
 
 
@@ -133,8 +131,6 @@ def faq_source_change(entry: FaqEntry, *, page: int = 1) -> SourceChange | None:
 
 
 def _latest_revision_numbers(post_ids: list[int]) -> dict[int, int]:
-    from django.db.models import Max
-
     rows = (
         RevisionInfo.objects.filter(
             content_type=ContentType.objects.get_for_model(Post), object_id__in=post_ids

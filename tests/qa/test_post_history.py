@@ -130,3 +130,13 @@ def test_author_makes_a_post_community_wiki_and_low_reputation_members_can_edit_
     )
     answer.refresh_from_db()
     assert not answer.is_community_wiki
+
+
+def test_rollback_to_a_revision_that_does_not_exist_is_404(client) -> None:
+    answer = _edited_answer()
+    client.force_login(answer.author)
+    for number in ("99", "x", ""):
+        url = f"/posts/{answer.pk}/revisions/rollback/"
+        assert client.post(url, {"number": number}).status_code == 404
+    answer.refresh_from_db()
+    assert answer.body_source == BODY_3
