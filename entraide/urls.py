@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("search.urls")),
     path("", include("wiki.urls")),
+    path("feeds/", include("notifications.feed_urls")),
     path("", include("qa.urls")),
 ]
 

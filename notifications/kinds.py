@@ -16,18 +16,21 @@ Kinds for other features to use:
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 @dataclass(frozen=True)
 class Kind:
     slug: str
     # The preferences page: "Answers to my questions".
-    label: str | Promise
+    label: "str | _StrPromise"
     # The inbox line, with %(actor)s and %(title)s.
-    message: str | Promise
+    message: "str | _StrPromise"
 
 
 KINDS: dict[str, Kind] = {

@@ -70,3 +70,91 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATELY = "immediately", "Immediately"
+    DAILY = "daily", "Daily digest"
+    WEEKLY = "weekly", "Weekly digest"
+    NEVER = "never", "Never"
+
+
+class MailPreference(models.Model):
+    """How a member wants e-mail for one kind of notification. No row means
+    never: e-mail is off until the member opts in."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_preferences"
+    )
+    kind = models.CharField(max_length=40)
+    frequency = models.CharField(max_length=12, choices=Frequency.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="mail_preference_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.frequency}"
+
+
+class DigestSent(models.Model):
+    """One digest e-mail sent: when the next one of its frequency is due."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField(max_length=12, choices=Frequency.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+    notification_count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "frequency", "-sent_at"], name="digest_last_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.frequency} digest for {self.user_id} at {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class Follow(models.Model):
+    """A member follows one question, tag or category: new activity there
+    notifies them (``notifications.follows``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    question = models.ForeignKey(
+        "qa.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    tag = models.ForeignKey(
+        "qa.Tag", null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    category = models.ForeignKey(
+        "qa.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(question__isnull=False, tag__isnull=True, category__isnull=True)
+                    | Q(question__isnull=True, tag__isnull=False, category__isnull=True)
+                    | Q(question__isnull=True, tag__isnull=True, category__isnull=False)
+                ),
+                name="follow_exactly_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["question", "user"],
+                condition=Q(question__isnull=False),
+                name="follow_question_once",
+            ),
+            models.UniqueConstraint(
+                fields=["tag", "user"], condition=Q(tag__isnull=False), name="follow_tag_once"
+            ),
+            models.UniqueConstraint(
+                fields=["category", "user"],
+                condition=Q(category__isnull=False),
+                name="follow_category_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.question_id or self.tag_id or self.category_id}"

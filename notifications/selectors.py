@@ -1,12 +1,12 @@
 """Reads for the inbox and the header's unread count."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from .models import Notification
+from .models import Follow, Notification
 
 INBOX_PER_PAGE = 30
 
@@ -53,3 +53,15 @@ def inbox(*, user: Any, page: Any = 1, unread_only: bool = False) -> Page:
     if unread_only:
         rows = rows.filter(read_at__isnull=True)
     return Paginator(rows, INBOX_PER_PAGE).get_page(page)
+
+
+M = TypeVar("M", bound=Model)
+
+
+def with_follow_state(rows: QuerySet[M], user: Any, field: str) -> QuerySet[M]:
+    """``rows`` annotated with ``is_followed`` by ``user`` (``field``: "tag",
+    "category" or "question"), so a page learns it in the query it makes anyway."""
+    if not user.is_authenticated:
+        return rows
+    followed = Follow.objects.filter(user_id=user.pk, **{field: OuterRef("pk")})
+    return rows.annotate(is_followed=Exists(followed))

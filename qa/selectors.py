@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from moderation.selectors import ThreadModeration, thread_moderation
+from notifications.models import Follow
 from reputation.bounties import bounty_offer_amounts
 from reputation.models import Bounty
 from versioning.models import RevisionInfo
@@ -155,6 +156,16 @@ class QuestionPage:
     def comments_for(self, post: Post) -> list[Comment]:
         return self.comments.get(post.pk, [])
 
+    def participants(self) -> list[dict[str, str]]:
+        """The asker, answerers and commenters, once each: whom a member can
+        @mention here (read from the rows already loaded)."""
+        people: dict[str, str] = {}
+        posts = [self.question, *self.answers]
+        comments = [comment for post in posts for comment in self.comments_for(post)]
+        for author in [post.author for post in posts] + [c.author for c in comments]:
+            people.setdefault(author.username, author.public_name)
+        return [{"username": username, "name": name} for username, name in people.items()]
+
 
 # What the thread shows; fewer columns compile and load faster.
 _AUTHOR = ("author__username", "author__display_name", "author__reputation")
@@ -189,7 +200,7 @@ def question_page(*, question_id: int, viewer: Any) -> QuestionPage:
     )
     # The question and its answers in one query: on this scale building a
     # query costs more than running it.
-    thread = list(
+    rows = (
         Post.objects.filter(
             Q(pk=question_id, post_type=PostType.QUESTION) | Q(parent_id=question_id)
         )
@@ -202,6 +213,12 @@ def question_page(*, question_id: int, viewer: Any) -> QuestionPage:
         .annotate(faq_slug=Subquery(published_faq.values("slug")[:1]))
         .order_by("-score", "created_at")
     )
+    if viewer is not None and viewer.is_authenticated:
+        # Whether the viewer follows the thread, in the same query.
+        rows = rows.annotate(
+            is_followed=Exists(Follow.objects.filter(user_id=viewer.pk, question_id=OuterRef("pk")))
+        )
+    thread = list(rows)
     question = next((post for post in thread if post.pk == question_id), None)
     if question is None or not permissions.can_view_post(viewer, question):
         raise Http404("No such question.")

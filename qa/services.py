@@ -25,6 +25,7 @@ from moderation import hooks as moderation
 from moderation import limits
 from moderation.log import log_action
 from moderation.models import ActionType
+from notifications import follows
 from notifications.services import notify, notify_mentions
 from reputation import badges, bounties
 from reputation import services as reputation
@@ -38,6 +39,7 @@ from . import permissions, validators
 from .models import Category, Comment, Post, PostType, Tag, Vote
 from .permissions import require
 from .revisions import post_revision_baseline
+from .selectors import category_path
 
 
 def _clean_fields(**cleaners: tuple[Any, Any]) -> dict[str, Any]:
@@ -132,22 +134,38 @@ def question_ask(
         created_at=now,
         last_activity_at=now,
     )
-    question.tags.set(_tags_for(author, data["tags"]))
+    tag_rows = _tags_for(author, data["tags"])
+    question.tags.set(tag_rows)
     _move_tag_counts(data["tags"], +1)
     revision_record(obj=question, author=author, kind=RevisionKind.CREATED, created_at=now)
-    notify_mentions(
-        text=data["body"],
-        actor=author,
-        target=question,
-        title=question.title,
-        url=_thread_link(question.pk, question.slug),
-    )
+    _notify_new_question(question, [tag.pk for tag in tag_rows])
     moderation.review_tasks_for_new_post(post=question)
     outbox.enqueue_question(question.pk)
     webhooks.webhook_question_asked(question=question)
     if support_visit_id is not None:
         search_services.visit_end_with_question(visit_id=support_visit_id)
     return question
+
+
+def _notify_new_question(question: Post, tag_ids: list[int]) -> None:
+    """The asker follows the question; the members it mentions, then the
+    followers of its tags and categories, hear of it (once each)."""
+    url = _thread_link(question.pk, question.slug)
+    follows.follow_quietly(user_id=question.author_id, question_id=question.pk)
+    told = notify_mentions(
+        text=question.body_source,
+        actor=question.author_id,
+        target=question,
+        title=question.title,
+        url=url,
+    )
+    follows.followers_notify_question(
+        question=question,
+        tag_ids=tag_ids,
+        category_ids=[category.pk for category in category_path(question.category_id)],
+        url=url,
+        exclude=told,
+    )
 
 
 @transaction.atomic
@@ -173,20 +191,30 @@ def answer_post(*, author: Any, question: Post, body: str) -> Post:
     )
     revision_record(obj=answer, author=author, kind=RevisionKind.CREATED, created_at=now)
     badges.badges_after_answer(answer=answer)
-    url = _thread_link(question.pk, question.slug, f"#answer-{answer.pk}")
-    notify(question.author_id, "answer", author, answer, title=question.title, url=url)
-    notify_mentions(
-        text=data["body"],
-        actor=author,
-        target=answer,
-        title=question.title,
-        url=url,
-        exclude=[question.author_id],
-    )
+    _notify_answer(question, answer)
     moderation.review_tasks_for_new_post(post=answer, question=question)
     outbox.enqueue_question(question.pk)
     webhooks.webhook_answer_posted(question=question, answer=answer)
     return answer
+
+
+def _notify_answer(question: Post, answer: Post) -> None:
+    """The asker, the members the answer mentions, then the question's other
+    followers hear of it, once each; the answerer now follows the question."""
+    url = _thread_link(question.pk, question.slug, f"#answer-{answer.pk}")
+    follows.follow_quietly(user_id=answer.author_id, question_id=question.pk)
+    actor = answer.author_id
+    told = {question.author_id}
+    notify(question.author_id, "answer", actor, answer, title=question.title, url=url)
+    told |= notify_mentions(
+        text=answer.body_source,
+        actor=actor,
+        target=answer,
+        title=question.title,
+        url=url,
+        exclude=told,
+    )
+    follows.followers_notify_answer(question=question, answer=answer, url=url, exclude=told)
 
 
 @transaction.atomic

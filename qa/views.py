@@ -21,6 +21,8 @@ from django.views.decorators.http import require_POST
 from entraide.errors import ApplicationError
 from entraide.http import error_response, messages_of, wants_json
 from search import sessions as search_sessions
+from entraide.links import link
+from notifications.selectors import with_follow_state
 
 from . import permissions, selectors, services
 from .forms import (
@@ -55,23 +57,31 @@ def _question_list_page(
 
 
 def question_list(request: HttpRequest) -> HttpResponse:
-    return _question_list_page(request, {"heading": _("All questions")})
-
-
-def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
-    tag = get_object_or_404(Tag, name=name)
     return _question_list_page(
-        request, {"heading": _("Questions tagged %(tag)s") % {"tag": tag.name}, "tag": tag}, tag=tag
+        request, {"heading": _("All questions"), "feed_url": link("feeds:questions")}
     )
 
 
+def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
+    tag = get_object_or_404(with_follow_state(Tag.objects.all(), request.user, "tag"), name=name)
+    context = {
+        "heading": _("Questions tagged %(tag)s") % {"tag": tag.name},
+        "tag": tag,
+        "feed_url": link("feeds:tag", name=tag.name),
+    }
+    return _question_list_page(request, context, tag=tag)
+
+
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    category = get_object_or_404(Category, slug=slug)
+    category = get_object_or_404(
+        with_follow_state(Category.objects.all(), request.user, "category"), slug=slug
+    )
     return _question_list_page(
         request,
         {
             "heading": category.name,
             "category": category,
+            "feed_url": link("feeds:category", slug=category.slug),
             "category_path": selectors.category_path(category.pk),
             "subcategories": [c for c in selectors.category_tree() if c.parent_id == category.pk],
         },

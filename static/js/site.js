@@ -140,6 +140,16 @@
     }).catch(function (error) { showError(form.closest("main"), error.message); });
   }
 
+  function onFollow(form) {
+    post(form).then(function (result) {
+      var button = form.querySelector("button");
+      button.classList.toggle("on", result.following);
+      button.setAttribute("aria-pressed", String(result.following));
+      button.textContent = result.following ? "Following" : "Follow";
+      form.querySelector("input[name=action]").value = result.following ? "unfollow" : "follow";
+    }).catch(function (error) { showError(form.closest("main"), error.message); });
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!window.fetch || !(form instanceof HTMLFormElement)) return;
@@ -149,6 +159,8 @@
       event.preventDefault(); onAccept(form);
     } else if (form.matches(".comment-form")) {
       event.preventDefault(); onComment(form);
+    } else if (form.matches("[data-follow-form]")) {
+      event.preventDefault(); onFollow(form);
     } else if (form.matches("[data-read], [data-read-all]")) {
       event.preventDefault(); onRead(form);
     }

@@ -1,4 +1,5 @@
-"""A small scheduler for the periodic reputation jobs (serial voting, bounty expiry, view badges).
+"""A small scheduler for the periodic jobs (serial voting, bounty expiry, view badges,
+notification e-mail).
 
 Runs each job in turn when it is due, sleeping in between; a job that raises
 is logged and the loop carries on. SIGTERM or SIGINT stops it after the job
@@ -18,6 +19,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
 
+from notifications import mail
 from reputation import badges, bounties, serial_voting
 from search import services as search_services
 
@@ -44,6 +46,8 @@ def _support_visits() -> str:
     settled = search_services.visits_settle()
     undelivered = search_services.contact_requests_deliver()
     return f"{settled} support visit(s) settled, {undelivered} contact request(s) undelivered"
+def _notifications_send() -> str:
+    return mail.mail_send_due().summary()
 
 
 @dataclass
@@ -96,7 +100,10 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
 
 
 class Command(BaseCommand):
-    help = "Run the periodic jobs (serial votes, bounties, view badges, support visits)."
+    help = (
+        "Run the periodic jobs (serial votes, bounties, view badges, support visits, "
+        "notification e-mail, dashboard rollups) until stopped."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -120,6 +127,13 @@ class Command(BaseCommand):
             metavar="MINUTES",
             help="how often to award the question-view badges (default 5 minutes)",
         )
+        parser.add_argument(
+            "--mail-every",
+            type=float,
+            default=1.0,
+            metavar="MINUTES",
+            help="how often to send notification e-mail and due digests (default 1 minute)",
+        )
         parser.add_argument("--once", action="store_true", help="run every job once and exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -129,6 +143,7 @@ class Command(BaseCommand):
             Job("view_badges", options["view_badges_every"] * 60, _view_badges),
             # Implicit deflections: visits quiet for 30 minutes end here.
             Job("support_visits", 5 * 60, _support_visits),
+            Job("notifications_send", options["mail_every"] * 60, _notifications_send),
         ]
         if options["once"]:
             for job in jobs:
