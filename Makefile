@@ -8,6 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test bench bench-search lint install clean-db meilisearch
+.PHONY: run test bench bench-dashboard lint install clean-db
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +40,8 @@ bench: $(STAMP)
 
 bench-search: $(STAMP) meilisearch
 	$(BIN)/python manage.py search_bench $(BENCH_ARGS)
+bench-dashboard: $(STAMP)
+	$(BIN)/python manage.py bench_dashboard $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

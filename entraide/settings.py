@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "embed",
     "imports",
     "wiki",
+    "ideas",
+    "community",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,9 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("wiki.urls")),
     path("feeds/", include("notifications.feed_urls")),
+    path("ideas/", include("ideas.urls")),
+    path("community/", include("community.urls")),
+    path("staff/dashboard/", include("dashboard.urls")),
     path("", include("qa.urls")),
 ]
 

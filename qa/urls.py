@@ -5,7 +5,7 @@ from . import editing_views, views
 app_name = "qa"
 
 urlpatterns = [
-    path("", views.question_list, name="home"),
+    path("", views.home, name="home"),
     path("questions/", views.question_list, name="question_list"),
     path("questions/ask/", views.question_ask, name="question_ask"),
     path("questions/tagged/<str:name>/", views.tag_detail, name="tag_detail"),

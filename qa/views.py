@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from community.selectors import spotlight_current
 from entraide.errors import ApplicationError
 from entraide.http import error_response, messages_of, wants_json
 from search import sessions as search_sessions
@@ -54,6 +55,16 @@ def _question_list_page(
     page = selectors.question_list(sort=sort, page=request.GET.get("page"), **filters)
     context = {"page": page, "sort": sort, "sorts": selectors.QuestionSort.CHOICES}
     return render(request, "qa/question_list.html", {**context, **template_context})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The question list with the member spotlight on top (cached five minutes)."""
+    context = {
+        "heading": _("All questions"),
+        "feed_url": link("feeds:questions"),
+        "spotlight": spotlight_current(),
+    }
+    return _question_list_page(request, context)
 
 
 def question_list(request: HttpRequest) -> HttpResponse:

@@ -150,6 +150,17 @@
     }).catch(function (error) { showError(form.closest("main"), error.message); });
   }
 
+  function onIdeaVote(form) {
+    post(form).then(function (result) {
+      var button = form.querySelector("button");
+      button.classList.toggle("on", result.voted);
+      button.setAttribute("aria-pressed", String(result.voted));
+      button.textContent = result.voted ? "Supported" : "Support";
+      form.querySelector("input[name=action]").value = result.voted ? "withdraw" : "support";
+      document.getElementById("idea-votes").textContent = result.votes;
+    }).catch(function (error) { showError(form.closest("main"), error.message); });
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!window.fetch || !(form instanceof HTMLFormElement)) return;
@@ -159,6 +170,8 @@
       event.preventDefault(); onAccept(form);
     } else if (form.matches(".comment-form")) {
       event.preventDefault(); onComment(form);
+    } else if (form.matches("[data-idea-vote]")) {
+      event.preventDefault(); onIdeaVote(form);
     } else if (form.matches("[data-follow-form]")) {
       event.preventDefault(); onFollow(form);
     } else if (form.matches("[data-read], [data-read-all]")) {

@@ -35,6 +35,8 @@ def _is_developer_database(name: Any) -> bool:
 
 
 class Command(BaseCommand):
+    # What the inner process runs (bench_dashboard reuses this command's set-up).
+    command_name = "bench_pages"
     help = (
         "Build a data set of 20,000+ questions in a database of its own, then report the "
         "median and p95 server time and SQL query counts of the question and list pages."
@@ -76,7 +78,8 @@ class Command(BaseCommand):
             raise CommandError("That is the site's own database; the bench needs its own.")
         if config["ENGINE"].endswith("postgresql"):
             benchmark.ensure_postgres_database(url)
-        command = [sys.executable, str(settings.BASE_DIR / "manage.py"), "bench_pages", "--inner"]
+        manage = str(settings.BASE_DIR / "manage.py")
+        command = [sys.executable, manage, self.command_name, "--inner"]
         for name in ("questions", "users", "samples", "list_repeats"):
             command += [f"--{name.replace('_', '-')}", str(options[name])]
         if options["rebuild"]:

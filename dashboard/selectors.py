@@ -1,0 +1,468 @@
+"""The staff dashboard's figures, each one aggregate query in the database.
+
+The SQL is written out (two dialects differ only in date arithmetic, see
+``_Dialect``): medians, shares and rankings are computed by the database with
+window functions and conditional sums, so no Python loop ever walks the rows;
+Python only lays out the few result rows.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import connection
+
+from qa.models import Category
+from qa.selectors import category_tree
+from reputation.privileges import Role, role_thresholds
+
+from .charts import Chart, weekly_chart
+
+DAY = 86_400
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end) in UTC, optionally limited to a category and its subcategories."""
+
+    start: datetime
+    end: datetime
+    category: Category | None = None
+
+    @property
+    def days(self) -> int:
+        return max(1, round((self.end - self.start).total_seconds() / DAY))
+
+    @property
+    def last_day(self) -> date:
+        return (self.end - timedelta(microseconds=1)).date()
+
+    def previous(self) -> "Period":
+        length = self.end - self.start
+        return Period(self.start - length, self.start, self.category)
+
+    def weeks(self) -> list[date]:
+        """The Monday of every week the period touches."""
+        first = self.start.date() - timedelta(days=self.start.weekday())
+        last = (self.end - timedelta(microseconds=1)).date()
+        return [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+
+
+@dataclass
+class Table:
+    slug: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    note: str = ""
+
+
+@dataclass
+class Panel:
+    title: str
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    figures: list[tuple[str, str]] = field(default_factory=list)
+    note: str = ""
+
+
+class _Dialect:
+    """The little SQL that differs between SQLite and PostgreSQL."""
+
+    def __init__(self) -> None:
+        self.vendor = connection.vendor
+
+    def seconds(self, later: str, earlier: str) -> str:
+        if self.vendor == "postgresql":
+            return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+        return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+    def week(self, column: str) -> str:
+        """The Monday of ``column``'s week, as a date."""
+        if self.vendor == "postgresql":
+            return f"CAST(date_trunc('week', {column} AT TIME ZONE 'UTC') AS date)"
+        return f"date({column}, '-6 days', 'weekday 1')"
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _category_filter(period: Period, column: str) -> tuple[str, list[Any]]:
+    """``AND <column> IN (the category's subtree)``, or nothing."""
+    category = period.category
+    if category is None:
+        return "", []
+    return (
+        f" AND {column} IN (SELECT id FROM qa_category WHERE tree_id = %s AND lft >= %s"
+        " AND rght <= %s)",
+        [category.tree_id, category.lft, category.rght],
+    )
+
+
+def _roots() -> dict[int, str]:
+    """Top-level category names by tree id (from the cached tree: no query)."""
+    return {c.tree_id: c.name for c in category_tree() if c.parent_id is None}
+
+
+def _hours(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    hours = float(seconds) / 3600
+    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
+
+
+def _share(part: int | None, whole: int | None) -> str:
+    return f"{100 * (part or 0) / whole:.0f}%" if whole else "–"
+
+
+# Responsiveness ------------------------------------------------------------------
+
+
+def _questions_cte(period: Period, d: _Dialect) -> tuple[str, list[Any]]:
+    """Visible questions asked in the period with their first visible answer's
+    time, their top-level category (tree id, 0 for none) and the week."""
+    where, params = _category_filter(period, "q.category_id")
+    sql = f"""
+        q AS (
+            SELECT q.id, q.created_at, q.accepted_at, COALESCE(c.tree_id, 0) AS root,
+                   {d.week("q.created_at")} AS week,
+                   (SELECT MIN(a.created_at) FROM qa_post a
+                     WHERE a.parent_id = q.id AND a.deleted_at IS NULL) AS first_at
+              FROM qa_post q LEFT JOIN qa_category c ON c.id = q.category_id
+             WHERE q.post_type = 'question' AND q.deleted_at IS NULL
+               AND q.created_at >= %s AND q.created_at < %s{where}
+        ),
+        d AS (
+            SELECT root, week,
+                   CASE WHEN first_at IS NOT NULL
+                        THEN {d.seconds("first_at", "created_at")} END AS first_s,
+                   CASE WHEN accepted_at IS NOT NULL
+                        THEN {d.seconds("accepted_at", "created_at")} END AS accepted_s
+              FROM q
+        )"""
+    return sql, [period.start, period.end, *params]
+
+
+_MEDIAN = """
+    {name} AS (
+        SELECT root, AVG({column}) AS m FROM (
+            SELECT root, {column},
+                   ROW_NUMBER() OVER (PARTITION BY root ORDER BY {column}) AS rn,
+                   COUNT(*) OVER (PARTITION BY root) AS n
+              FROM every WHERE {column} IS NOT NULL
+        ) ranked
+        WHERE rn IN ((n + 1) / 2, (n + 2) / 2)
+        GROUP BY root
+    )"""
+
+
+def responsiveness_by_category(period: Period) -> Table:
+    """Per top-level category and overall: questions, unanswered, answered
+    within 24 h, median time to the first answer and to an accepted answer."""
+    d = _Dialect()
+    cte, params = _questions_cte(period, d)
+    sql = f"""
+        WITH {cte},
+        every AS (SELECT root, first_s, accepted_s FROM d
+                  UNION ALL SELECT -1, first_s, accepted_s FROM d),
+        {_MEDIAN.format(name="first_median", column="first_s")},
+        {_MEDIAN.format(name="accepted_median", column="accepted_s")},
+        totals AS (
+            SELECT root, COUNT(*) AS asked,
+                   SUM(CASE WHEN first_s IS NULL THEN 1 ELSE 0 END) AS unanswered,
+                   SUM(CASE WHEN first_s <= {DAY} THEN 1 ELSE 0 END) AS within_day
+              FROM every GROUP BY root
+        )
+        SELECT t.root, t.asked, t.unanswered, t.within_day, f.m, a.m
+          FROM totals t
+          LEFT JOIN first_median f ON f.root = t.root
+          LEFT JOIN accepted_median a ON a.root = t.root
+         ORDER BY CASE WHEN t.root = -1 THEN 1 ELSE 0 END, t.asked DESC"""
+    roots = _roots()
+    rows = [
+        [
+            "All categories" if root == -1 else roots.get(root, "No category"),
+            asked,
+            unanswered,
+            _share(within_day, asked),
+            _hours(first),
+            _hours(accepted),
+        ]
+        for root, asked, unanswered, within_day, first, accepted in _rows(sql, params)
+    ]
+    return Table(
+        "responsiveness",
+        "Responsiveness by category",
+        [
+            "Category",
+            "Questions",
+            "Unanswered",
+            "Answered within 24 h",
+            "Median time to first answer",
+            "Median time to accepted answer",
+        ],
+        rows,
+        note="Questions asked in the period; deleted posts are left out.",
+    )
+
+
+def responsiveness_weekly(period: Period) -> tuple[Table, list[Chart]]:
+    """Per week: questions asked and the share answered within 24 hours."""
+    d = _Dialect()
+    cte, params = _questions_cte(period, d)
+    sql = f"""
+        WITH {cte}
+        SELECT week, COUNT(*),
+               SUM(CASE WHEN first_s <= {DAY} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN first_s IS NULL THEN 1 ELSE 0 END)
+          FROM d GROUP BY week ORDER BY week"""
+    found = {
+        _as_date(week): (asked, within, none) for week, asked, within, none in _rows(sql, params)
+    }
+    weeks = period.weeks()
+    rows = [[week, *found.get(week, (0, 0, 0))] for week in weeks]
+    table = Table(
+        "questions-weekly",
+        "Questions per week",
+        ["Week of", "Questions", "Answered within 24 h", "Still unanswered"],
+        [[week.isoformat(), asked, within, none] for week, asked, within, none in rows],
+    )
+    charts = [
+        weekly_chart("Questions asked per week", [(week, asked) for week, asked, _, _ in rows]),
+        weekly_chart(
+            "Share answered within 24 hours",
+            [(week, 100 * within / asked if asked else None) for week, asked, within, _ in rows],
+            kind="line",
+            percent=True,
+        ),
+    ]
+    return table, charts
+
+
+# Engagement ----------------------------------------------------------------------
+
+
+def _activity_sql(period: Period, *, votes: bool) -> tuple[str, list[Any]]:
+    """(user_id, contributed, created_at) of every post, comment (and vote) in
+    the period, in the category when one is chosen (an answer's, comment's or
+    vote's category is its question's)."""
+    span = [period.start, period.end]
+    where, cat = _category_filter(period, "COALESCE(p.category_id, par.category_id)")
+    # Comments and votes reach their post (and its question) only to filter by category.
+    to_post = " JOIN qa_post p ON p.id = {}.post_id" if cat else ""
+    join = " LEFT JOIN qa_post par ON par.id = p.parent_id" if cat else ""
+    parts = [
+        f"SELECT p.author_id AS user_id, 1 AS contributed, p.created_at FROM qa_post p{join}"
+        f" WHERE p.deleted_at IS NULL AND p.created_at >= %s AND p.created_at < %s{where}",
+        f"SELECT c.author_id, 1, c.created_at FROM qa_comment c{to_post.format('c')}{join}"
+        f" WHERE c.deleted_at IS NULL AND c.created_at >= %s AND c.created_at < %s{where}",
+    ]
+    if votes:
+        parts.append(
+            f"SELECT v.user_id, 0, v.created_at FROM qa_vote v{to_post.format('v')}{join}"
+            f" WHERE v.created_at >= %s AND v.created_at < %s{where}"
+        )
+    return " UNION ALL ".join(parts), [*span, *cat] * len(parts)
+
+
+def _role_case() -> str:
+    """The role ladder as SQL (staff and super-users are senior)."""
+    steps = sorted(role_thresholds(), key=lambda step: -step[1])
+    whens = " ".join(
+        f"WHEN u.reputation >= {int(minimum)} THEN '{role.value}'" for role, minimum in steps
+    )
+    return (
+        "CASE WHEN u.is_staff OR u.is_super_user THEN 'senior' "
+        f"{whens} ELSE '{Role.OBSERVER.value}' END"
+    )
+
+
+def engagement(period: Period) -> Panel:
+    """Active members, contributors by role, engagement rate, new members and
+    the retention of contributors from the period before."""
+    activity, params = _activity_sql(period, votes=True)
+    by_role = _rows(
+        f"""
+        WITH act AS ({activity}),
+        members AS (SELECT user_id, MAX(contributed) AS contributed FROM act GROUP BY user_id)
+        SELECT {_role_case()} AS role, COUNT(*), SUM(m.contributed)
+          FROM members m JOIN accounts_user u ON u.id = m.user_id
+         GROUP BY {_role_case()}""",
+        params,
+    )
+    counts = {role: (active, int(contributors or 0)) for role, active, contributors in by_role}
+    active = sum(a for a, _ in counts.values())
+    contributors = sum(c for _, c in counts.values())
+
+    previous = period.previous()
+    contributions, params = _activity_sql(
+        Period(previous.start, period.end, period.category), votes=False
+    )
+    ((before, stayed),) = _rows(
+        f"""
+        WITH act AS ({contributions})
+        SELECT COUNT(*), SUM(CASE WHEN now_n > 0 THEN 1 ELSE 0 END) FROM (
+            SELECT user_id,
+                   SUM(CASE WHEN created_at < %s THEN 1 ELSE 0 END) AS before_n,
+                   SUM(CASE WHEN created_at >= %s THEN 1 ELSE 0 END) AS now_n
+              FROM act GROUP BY user_id
+        ) per_member WHERE before_n > 0""",
+        [*params, period.start, period.start],
+    )
+    d = _Dialect()
+    joined = {
+        _as_date(week): n
+        for week, n in _rows(
+            f"SELECT {d.week('date_joined')} AS week, COUNT(*) FROM accounts_user"
+            " WHERE date_joined >= %s AND date_joined < %s GROUP BY week",
+            [period.start, period.end],
+        )
+    }
+    weeks = period.weeks()
+    new_members = sum(joined.values())
+    roles = Table(
+        "contributors-by-role",
+        "Members by role",
+        ["Role", "Active members", "Contributors", "Engagement rate"],
+        [
+            [
+                role.label,
+                *counts.get(role.value, (0, 0)),
+                _share(counts.get(role.value, (0, 0))[1], counts.get(role.value, (0, 0))[0]),
+            ]
+            for role in Role
+        ]
+        + [["All", active, contributors, _share(contributors, active)]],
+        note="Active: voted, asked, answered or commented in the period. Contributor: "
+        "asked, answered or commented. Engagement rate = contributors ÷ active members.",
+    )
+    growth = Table(
+        "new-members-weekly",
+        "New members per week",
+        ["Week of", "New members"],
+        [[week.isoformat(), joined.get(week, 0)] for week in weeks],
+    )
+    return Panel(
+        "Engagement",
+        tables=[roles, growth],
+        charts=[weekly_chart("New members per week", [(w, joined.get(w, 0)) for w in weeks])],
+        figures=[
+            ("Active members", f"{active:,}"),
+            ("Contributors", f"{contributors:,}"),
+            ("Engagement rate", _share(contributors, active)),
+            ("New members", f"{new_members:,}"),
+            (
+                "Contributor retention",
+                f"{_share(stayed, before)} of {before:,}" if before else "–",
+            ),
+        ],
+        note="Retention: of the members who contributed in the period of the same length "
+        "just before, the share who contributed again in this one.",
+    )
+
+
+# Trends --------------------------------------------------------------------------
+
+RECENT_DAYS = 28
+BASELINE_DAYS = 84  # the 12 weeks before, scaled to 28 days
+SPIKE_HOURS = 24
+SPIKE_MIN_QUESTIONS = 5
+SPIKE_FACTOR = 3
+
+
+def _trend_rows(period: Period, key: str, join: str) -> list[tuple[Any, ...]]:
+    end = period.end
+    recent, baseline = (
+        end - timedelta(days=RECENT_DAYS),
+        end - timedelta(days=RECENT_DAYS + BASELINE_DAYS),
+    )
+    where, cat = _category_filter(period, "p.category_id")
+    scale = RECENT_DAYS / BASELINE_DAYS
+    recent_n = "SUM(CASE WHEN p.created_at >= %s THEN 1 ELSE 0 END)"
+    before_n = "SUM(CASE WHEN p.created_at < %s THEN 1 ELSE 0 END)"
+    return _rows(
+        f"""
+        SELECT {key}, {recent_n}, {before_n} * {scale}
+          FROM qa_post p {join}
+         WHERE p.post_type = 'question' AND p.deleted_at IS NULL
+           AND p.created_at >= %s AND p.created_at < %s{where}
+         GROUP BY {key}
+        HAVING {recent_n} >= 3
+         ORDER BY {recent_n} - {before_n} * {scale} DESC, {key}
+         LIMIT 10""",
+        [recent, recent, baseline, end, *cat, recent, recent, recent],
+    )
+
+
+def _trend_table(slug: str, title: str, rows: list[tuple[Any, ...]], name: Any) -> Table:
+    return Table(
+        slug,
+        title,
+        ["Name", "Questions, last 4 weeks", "Per 4 weeks before", "Change"],
+        [
+            [
+                name(key),
+                recent,
+                round(float(before), 1),
+                f"+{100 * (recent - float(before)) / float(before):.0f}%" if before else "new",
+            ]
+            for key, recent, before in rows
+        ],
+        note="The last 4 weeks of the period against the average 4 weeks of the 12 before.",
+    )
+
+
+def trends(period: Period) -> Panel:
+    """Rising tags and categories, and sudden spikes of questions on one tag."""
+    tags = _trend_rows(
+        period,
+        "t.name",
+        "JOIN qa_post_tags pt ON pt.post_id = p.id JOIN qa_tag t ON t.id = pt.tag_id",
+    )
+    roots = _roots()
+    categories = _trend_rows(period, "c.tree_id", "JOIN qa_category c ON c.id = p.category_id")
+    end = period.end
+    day_start, base_start = end - timedelta(hours=SPIKE_HOURS), end - timedelta(days=29)
+    where, cat = _category_filter(period, "p.category_id")
+    last_day = "SUM(CASE WHEN p.created_at >= %s THEN 1 ELSE 0 END)"
+    daily_before = "(SUM(CASE WHEN p.created_at < %s THEN 1 ELSE 0 END) / 28.0)"
+    spikes = _rows(
+        f"""
+        SELECT t.name, {last_day}, {daily_before}
+          FROM qa_post p JOIN qa_post_tags pt ON pt.post_id = p.id JOIN qa_tag t ON t.id = pt.tag_id
+         WHERE p.post_type = 'question' AND p.deleted_at IS NULL
+           AND p.created_at >= %s AND p.created_at < %s{where}
+         GROUP BY t.name
+        HAVING {last_day} >= {SPIKE_MIN_QUESTIONS}
+           AND {last_day} >= {SPIKE_FACTOR} * ({daily_before} + 1)
+         ORDER BY {last_day} DESC, t.name LIMIT 10""",
+        [day_start, day_start, base_start, end, *cat, day_start, day_start, day_start, day_start],
+    )
+    return Panel(
+        "Trends",
+        tables=[
+            _trend_table("rising-tags", "Rising tags", tags, str),
+            _trend_table(
+                "rising-categories",
+                "Rising categories",
+                categories,
+                lambda key: roots.get(key, "?"),
+            ),
+            Table(
+                "spikes",
+                "Spikes: sudden bursts of questions on one tag",
+                ["Tag", f"Questions, last {SPIKE_HOURS} h", "Daily average, 4 weeks before"],
+                [[name, n, round(float(avg), 1)] for name, n, avg in spikes],
+                note=f"A tag with at least {SPIKE_MIN_QUESTIONS} new questions in the last "
+                f"{SPIKE_HOURS} hours of the period and {SPIKE_FACTOR} times its usual day "
+                "(+1): often an incident.",
+            ),
+        ],
+    )
