@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "ideas",
     "community",
     "dashboard",
+    "seo",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("", include("seo.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("", include("api.page_urls")),
