@@ -1,8 +1,10 @@
 """The staff dashboard's figures, each one aggregate query in the database.
 
-The SQL is written out (two dialects differ only in date arithmetic, see
-``_Dialect``): medians, shares and rankings are computed by the database with
-window functions and conditional sums, so no Python loop ever walks the rows;
+Responsiveness and engagement read the rollups that ``dashboard.refresh``
+rebuilds on a schedule (one row per question; per member, week and
+category); trends read the questions through their date index. The SQL is
+written out: medians, shares and rankings are computed by the database with
+window functions and conditional sums, so no Python loop walks the rows;
 Python only lays out the few result rows.
 """
 
@@ -17,6 +19,7 @@ from qa.selectors import category_tree
 from reputation.privileges import Role, role_thresholds
 
 from .charts import Chart, weekly_chart
+from .refresh import week_sql
 
 DAY = 86_400
 
@@ -66,24 +69,6 @@ class Panel:
     note: str = ""
 
 
-class _Dialect:
-    """The little SQL that differs between SQLite and PostgreSQL."""
-
-    def __init__(self) -> None:
-        self.vendor = connection.vendor
-
-    def seconds(self, later: str, earlier: str) -> str:
-        if self.vendor == "postgresql":
-            return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
-        return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
-
-    def week(self, column: str) -> str:
-        """The Monday of ``column``'s week, as a date."""
-        if self.vendor == "postgresql":
-            return f"CAST(date_trunc('week', {column} AT TIME ZONE 'UTC') AS date)"
-        return f"date({column}, '-6 days', 'weekday 1')"
-
-
 def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -125,27 +110,14 @@ def _share(part: int | None, whole: int | None) -> str:
 # Responsiveness ------------------------------------------------------------------
 
 
-def _questions_cte(period: Period, d: _Dialect) -> tuple[str, list[Any]]:
-    """Visible questions asked in the period with their first visible answer's
-    time, their top-level category (tree id, 0 for none) and the week."""
-    where, params = _category_filter(period, "q.category_id")
+def _questions_cte(period: Period) -> tuple[str, list[Any]]:
+    """The rolled-up questions asked in the period (``dashboard.models.QuestionFact``)."""
+    where, params = _category_filter(period, "category_id")
     sql = f"""
-        q AS (
-            SELECT q.id, q.created_at, q.accepted_at, COALESCE(c.tree_id, 0) AS root,
-                   {d.week("q.created_at")} AS week,
-                   (SELECT MIN(a.created_at) FROM qa_post a
-                     WHERE a.parent_id = q.id AND a.deleted_at IS NULL) AS first_at
-              FROM qa_post q LEFT JOIN qa_category c ON c.id = q.category_id
-             WHERE q.post_type = 'question' AND q.deleted_at IS NULL
-               AND q.created_at >= %s AND q.created_at < %s{where}
-        ),
         d AS (
-            SELECT root, week,
-                   CASE WHEN first_at IS NOT NULL
-                        THEN {d.seconds("first_at", "created_at")} END AS first_s,
-                   CASE WHEN accepted_at IS NOT NULL
-                        THEN {d.seconds("accepted_at", "created_at")} END AS accepted_s
-              FROM q
+            SELECT root, week, first_answer_seconds AS first_s, accepted_seconds AS accepted_s
+              FROM dashboard_questionfact
+             WHERE created_at >= %s AND created_at < %s{where}
         )"""
     return sql, [period.start, period.end, *params]
 
@@ -166,8 +138,7 @@ _MEDIAN = """
 def responsiveness_by_category(period: Period) -> Table:
     """Per top-level category and overall: questions, unanswered, answered
     within 24 h, median time to the first answer and to an accepted answer."""
-    d = _Dialect()
-    cte, params = _questions_cte(period, d)
+    cte, params = _questions_cte(period)
     sql = f"""
         WITH {cte},
         every AS (SELECT root, first_s, accepted_s FROM d
@@ -215,8 +186,7 @@ def responsiveness_by_category(period: Period) -> Table:
 
 def responsiveness_weekly(period: Period) -> tuple[Table, list[Chart]]:
     """Per week: questions asked and the share answered within 24 hours."""
-    d = _Dialect()
-    cte, params = _questions_cte(period, d)
+    cte, params = _questions_cte(period)
     sql = f"""
         WITH {cte}
         SELECT week, COUNT(*),
@@ -249,27 +219,15 @@ def responsiveness_weekly(period: Period) -> tuple[Table, list[Chart]]:
 # Engagement ----------------------------------------------------------------------
 
 
-def _activity_sql(period: Period, *, votes: bool) -> tuple[str, list[Any]]:
-    """(user_id, contributed, created_at) of every post, comment (and vote) in
-    the period, in the category when one is chosen (an answer's, comment's or
-    vote's category is its question's)."""
-    span = [period.start, period.end]
-    where, cat = _category_filter(period, "COALESCE(p.category_id, par.category_id)")
-    # Comments and votes reach their post (and its question) only to filter by category.
-    to_post = " JOIN qa_post p ON p.id = {}.post_id" if cat else ""
-    join = " LEFT JOIN qa_post par ON par.id = p.parent_id" if cat else ""
-    parts = [
-        f"SELECT p.author_id AS user_id, 1 AS contributed, p.created_at FROM qa_post p{join}"
-        f" WHERE p.deleted_at IS NULL AND p.created_at >= %s AND p.created_at < %s{where}",
-        f"SELECT c.author_id, 1, c.created_at FROM qa_comment c{to_post.format('c')}{join}"
-        f" WHERE c.deleted_at IS NULL AND c.created_at >= %s AND c.created_at < %s{where}",
-    ]
-    if votes:
-        parts.append(
-            f"SELECT v.user_id, 0, v.created_at FROM qa_vote v{to_post.format('v')}{join}"
-            f" WHERE v.created_at >= %s AND v.created_at < %s{where}"
-        )
-    return " UNION ALL ".join(parts), [*span, *cat] * len(parts)
+def _member_weeks(first: date, last: date, period: Period) -> tuple[str, list[Any]]:
+    """Rolled-up member activity (``dashboard.models.MemberWeek``) of the weeks
+    from ``first`` to ``last``, in the chosen category."""
+    where, params = _category_filter(period, "category_id")
+    return (
+        f"SELECT user_id, week, contributions, votes FROM dashboard_memberweek"
+        f" WHERE week >= %s AND week <= %s{where}",
+        [first, last, *params],
+    )
 
 
 def _role_case() -> str:
@@ -287,11 +245,15 @@ def _role_case() -> str:
 def engagement(period: Period) -> Panel:
     """Active members, contributors by role, engagement rate, new members and
     the retention of contributors from the period before."""
-    activity, params = _activity_sql(period, votes=True)
+    weeks = period.weeks()
+    activity, params = _member_weeks(weeks[0], weeks[-1], period)
     by_role = _rows(
         f"""
         WITH act AS ({activity}),
-        members AS (SELECT user_id, MAX(contributed) AS contributed FROM act GROUP BY user_id)
+        members AS (
+            SELECT user_id, MAX(CASE WHEN contributions > 0 THEN 1 ELSE 0 END) AS contributed
+              FROM act GROUP BY user_id
+        )
         SELECT {_role_case()} AS role, COUNT(*), SUM(m.contributed)
           FROM members m JOIN accounts_user u ON u.id = m.user_id
          GROUP BY {_role_case()}""",
@@ -301,31 +263,27 @@ def engagement(period: Period) -> Panel:
     active = sum(a for a, _ in counts.values())
     contributors = sum(c for _, c in counts.values())
 
-    previous = period.previous()
-    contributions, params = _activity_sql(
-        Period(previous.start, period.end, period.category), votes=False
-    )
-    ((before, stayed),) = _rows(
+    before = weeks[0] - (weeks[-1] - weeks[0]) - timedelta(weeks=1)
+    activity, params = _member_weeks(before, weeks[-1], period)
+    ((earlier, stayed),) = _rows(
         f"""
-        WITH act AS ({contributions})
+        WITH act AS ({activity})
         SELECT COUNT(*), SUM(CASE WHEN now_n > 0 THEN 1 ELSE 0 END) FROM (
             SELECT user_id,
-                   SUM(CASE WHEN created_at < %s THEN 1 ELSE 0 END) AS before_n,
-                   SUM(CASE WHEN created_at >= %s THEN 1 ELSE 0 END) AS now_n
+                   SUM(CASE WHEN week < %s THEN contributions ELSE 0 END) AS before_n,
+                   SUM(CASE WHEN week >= %s THEN contributions ELSE 0 END) AS now_n
               FROM act GROUP BY user_id
         ) per_member WHERE before_n > 0""",
-        [*params, period.start, period.start],
+        [*params, weeks[0], weeks[0]],
     )
-    d = _Dialect()
     joined = {
         _as_date(week): n
         for week, n in _rows(
-            f"SELECT {d.week('date_joined')} AS week, COUNT(*) FROM accounts_user"
+            f"SELECT {week_sql('date_joined')} AS week, COUNT(*) FROM accounts_user"
             " WHERE date_joined >= %s AND date_joined < %s GROUP BY week",
             [period.start, period.end],
         )
     }
-    weeks = period.weeks()
     new_members = sum(joined.values())
     roles = Table(
         "contributors-by-role",
@@ -360,11 +318,12 @@ def engagement(period: Period) -> Panel:
             ("New members", f"{new_members:,}"),
             (
                 "Contributor retention",
-                f"{_share(stayed, before)} of {before:,}" if before else "–",
+                f"{_share(stayed, earlier)} of {earlier:,}" if earlier else "–",
             ),
         ],
-        note="Retention: of the members who contributed in the period of the same length "
-        "just before, the share who contributed again in this one.",
+        note="Counted by whole weeks (Monday to Sunday) from the rollups. Retention: of the "
+        "members who contributed in the same number of weeks just before, the share who "
+        "contributed again in these.",
     )
 
 

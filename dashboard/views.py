@@ -14,6 +14,7 @@ from entraide.http import error_response
 
 from . import selectors
 from .forms import PeriodForm
+from .refresh import last_refresh
 from .selectors import Panel, Period
 
 
@@ -53,11 +54,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if period is None:
         return render(request, "dashboard/dashboard.html", {"form": form}, status=400)
     panels = [panel(period) for panel, _slugs in PANELS]
-    return render(
-        request,
-        "dashboard/dashboard.html",
-        {"form": form, "period": period, "panels": panels, "query": request.GET.urlencode()},
-    )
+    context = {
+        "form": form,
+        "period": period,
+        "panels": panels,
+        "query": request.GET.urlencode(),
+        "refreshed": last_refresh(),
+    }
+    return render(request, "dashboard/dashboard.html", context)
 
 
 @login_required

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from dashboard.refresh import dashboard_refresh
 from qa.models import Category, Post
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_qa_flow import _log_in
@@ -29,6 +30,7 @@ def test_dashboard_filters_charts_and_csv(page, live_server) -> None:
                 answer = AnswerFactory(parent=question)
                 Post.objects.filter(pk=answer.pk).update(created_at=asked + timedelta(hours=n * 7))
 
+    dashboard_refresh()
     _log_in(page, live_server, "team")
     page.click("text=Dashboard")
     page.wait_for_selector("h1:text('Community dashboard')")

@@ -19,6 +19,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
 
+from dashboard.refresh import dashboard_refresh
 from notifications import mail
 from reputation import badges, bounties, serial_voting
 from search import services as search_services
@@ -48,6 +49,14 @@ def _support_visits() -> str:
     return f"{settled} support visit(s) settled, {undelivered} contact request(s) undelivered"
 def _notifications_send() -> str:
     return mail.mail_send_due().summary()
+
+
+def _dashboard_refresh() -> str:
+    return dashboard_refresh().summary()
+
+
+def _dashboard_refresh_full() -> str:
+    return dashboard_refresh(full=True).summary()
 
 
 @dataclass
@@ -144,6 +153,8 @@ class Command(BaseCommand):
             # Implicit deflections: visits quiet for 30 minutes end here.
             Job("support_visits", 5 * 60, _support_visits),
             Job("notifications_send", options["mail_every"] * 60, _notifications_send),
+            Job("dashboard_refresh", 10 * 60, _dashboard_refresh),
+            Job("dashboard_refresh_full", 24 * 3600, _dashboard_refresh_full),
         ]
         if options["once"]:
             for job in jobs:
