@@ -47,6 +47,14 @@ class MemberWeek(models.Model):
                 fields=["week", "category_id", "user"], name="memberweek_unique"
             ),
         ]
+        # Engagement asks, member by member, "anything in these weeks?": one
+        # index probe each, whatever the number of rows in the period.
+        indexes = [
+            models.Index(
+                fields=["user", "week", "category_id", "contributions"],
+                name="memberweek_probe_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} in week {self.week}"

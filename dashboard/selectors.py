@@ -58,6 +58,8 @@ class Table:
     columns: list[str]
     rows: list[list[Any]]
     note: str = ""
+    # Rows whose first cell is a search can start a FAQ draft from it.
+    drafts_from_rows: bool = False
 
 
 @dataclass
@@ -122,17 +124,29 @@ def _questions_cte(period: Period) -> tuple[str, list[Any]]:
     return sql, [period.start, period.end, *params]
 
 
+# The median per top-level category and overall (root -1) from one pass of
+# ranks: the middle row, or the mean of the two middle rows.
 _MEDIAN = """
+    {name}_ranked AS (
+        SELECT root, {column} AS s,
+               ROW_NUMBER() OVER (PARTITION BY root ORDER BY {column}) AS rn,
+               COUNT(*) OVER (PARTITION BY root) AS n,
+               ROW_NUMBER() OVER (ORDER BY {column}) AS all_rn,
+               COUNT(*) OVER () AS all_n
+          FROM d WHERE {column} IS NOT NULL
+    ),
     {name} AS (
-        SELECT root, AVG({column}) AS m FROM (
-            SELECT root, {column},
-                   ROW_NUMBER() OVER (PARTITION BY root ORDER BY {column}) AS rn,
-                   COUNT(*) OVER (PARTITION BY root) AS n
-              FROM every WHERE {column} IS NOT NULL
-        ) ranked
-        WHERE rn IN ((n + 1) / 2, (n + 2) / 2)
-        GROUP BY root
+        SELECT root, AVG(s) AS m FROM {name}_ranked
+         WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY root
+        UNION ALL
+        SELECT -1, AVG(s) FROM {name}_ranked WHERE all_rn IN ((all_n + 1) / 2, (all_n + 2) / 2)
     )"""
+
+_TOTALS = """
+    SELECT {root}, COUNT(*) AS asked,
+           SUM(CASE WHEN first_s IS NULL THEN 1 ELSE 0 END) AS unanswered,
+           SUM(CASE WHEN first_s <= {day} THEN 1 ELSE 0 END) AS within_day
+      FROM d"""
 
 
 def responsiveness_by_category(period: Period) -> Table:
@@ -141,15 +155,12 @@ def responsiveness_by_category(period: Period) -> Table:
     cte, params = _questions_cte(period)
     sql = f"""
         WITH {cte},
-        every AS (SELECT root, first_s, accepted_s FROM d
-                  UNION ALL SELECT -1, first_s, accepted_s FROM d),
         {_MEDIAN.format(name="first_median", column="first_s")},
         {_MEDIAN.format(name="accepted_median", column="accepted_s")},
         totals AS (
-            SELECT root, COUNT(*) AS asked,
-                   SUM(CASE WHEN first_s IS NULL THEN 1 ELSE 0 END) AS unanswered,
-                   SUM(CASE WHEN first_s <= {DAY} THEN 1 ELSE 0 END) AS within_day
-              FROM every GROUP BY root
+            {_TOTALS.format(root="root", day=DAY)} GROUP BY root
+            UNION ALL
+            {_TOTALS.format(root="-1", day=DAY)}
         )
         SELECT t.root, t.asked, t.unanswered, t.within_day, f.m, a.m
           FROM totals t
@@ -219,13 +230,14 @@ def responsiveness_weekly(period: Period) -> tuple[Table, list[Chart]]:
 # Engagement ----------------------------------------------------------------------
 
 
-def _member_weeks(first: date, last: date, period: Period) -> tuple[str, list[Any]]:
-    """Rolled-up member activity (``dashboard.models.MemberWeek``) of the weeks
-    from ``first`` to ``last``, in the chosen category."""
-    where, params = _category_filter(period, "category_id")
+def _did(first: date, last: date, period: Period, *, wrote: bool) -> tuple[str, list[Any]]:
+    """SQL: whether member ``u`` did anything (``wrote``: wrote anything) in the
+    weeks from ``first`` to ``last``, in the chosen category (one index probe)."""
+    where, params = _category_filter(period, "m.category_id")
+    condition = " AND m.contributions > 0" if wrote else ""
     return (
-        f"SELECT user_id, week, contributions, votes FROM dashboard_memberweek"
-        f" WHERE week >= %s AND week <= %s{where}",
+        "EXISTS (SELECT 1 FROM dashboard_memberweek m WHERE m.user_id = u.id"
+        f" AND m.week >= %s AND m.week <= %s{where}{condition})",
         [first, last, *params],
     )
 
@@ -246,35 +258,30 @@ def engagement(period: Period) -> Panel:
     """Active members, contributors by role, engagement rate, new members and
     the retention of contributors from the period before."""
     weeks = period.weeks()
-    activity, params = _member_weeks(weeks[0], weeks[-1], period)
+    active_sql, active_params = _did(weeks[0], weeks[-1], period, wrote=False)
+    wrote_sql, wrote_params = _did(weeks[0], weeks[-1], period, wrote=True)
     by_role = _rows(
         f"""
-        WITH act AS ({activity}),
-        members AS (
-            SELECT user_id, MAX(CASE WHEN contributions > 0 THEN 1 ELSE 0 END) AS contributed
-              FROM act GROUP BY user_id
-        )
-        SELECT {_role_case()} AS role, COUNT(*), SUM(m.contributed)
-          FROM members m JOIN accounts_user u ON u.id = m.user_id
-         GROUP BY {_role_case()}""",
-        params,
+        SELECT role, COUNT(*), SUM(contributed) FROM (
+            SELECT {_role_case()} AS role, CASE WHEN {wrote_sql} THEN 1 ELSE 0 END AS contributed
+              FROM accounts_user u WHERE {active_sql}
+        ) members GROUP BY role""",
+        [*wrote_params, *active_params],
     )
     counts = {role: (active, int(contributors or 0)) for role, active, contributors in by_role}
     active = sum(a for a, _ in counts.values())
     contributors = sum(c for _, c in counts.values())
 
-    before = weeks[0] - (weeks[-1] - weeks[0]) - timedelta(weeks=1)
-    activity, params = _member_weeks(before, weeks[-1], period)
+    before_sql, before_params = _did(
+        weeks[0] - (weeks[-1] - weeks[0]) - timedelta(weeks=1),
+        weeks[0] - timedelta(days=1),
+        period,
+        wrote=True,
+    )
     ((earlier, stayed),) = _rows(
-        f"""
-        WITH act AS ({activity})
-        SELECT COUNT(*), SUM(CASE WHEN now_n > 0 THEN 1 ELSE 0 END) FROM (
-            SELECT user_id,
-                   SUM(CASE WHEN week < %s THEN contributions ELSE 0 END) AS before_n,
-                   SUM(CASE WHEN week >= %s THEN contributions ELSE 0 END) AS now_n
-              FROM act GROUP BY user_id
-        ) per_member WHERE before_n > 0""",
-        [*params, weeks[0], weeks[0]],
+        f"SELECT COUNT(*), SUM(CASE WHEN {wrote_sql} THEN 1 ELSE 0 END)"
+        f" FROM accounts_user u WHERE {before_sql}",
+        [*wrote_params, *before_params],
     )
     joined = {
         _as_date(week): n

@@ -7,4 +7,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("export/<slug:slug>.csv", views.export, name="export"),
+    path("faq-draft/", views.faq_draft, name="faq_draft"),
 ]

@@ -2,17 +2,21 @@
 
 import csv
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from entraide.http import error_response
+from entraide.links import link
 
-from . import selectors
+from . import deflection, selectors
 from .forms import PeriodForm
 from .refresh import last_refresh
 from .selectors import Panel, Period
@@ -28,8 +32,17 @@ def _responsiveness(period: Period) -> Panel:
 
 
 # Each panel in page order, with the tables it holds: a CSV export computes
-# only the panel of its table.
+# only the panel of its table. Deflection and content gaps need the search
+# app's log and ledger.
 PANELS: list[tuple[Callable[[Period], Panel], tuple[str, ...]]] = [
+    *(
+        [
+            (deflection.deflection, ("deflection-weekly",)),
+            (deflection.content_gaps, ("searches-without-result", "searches-without-click")),
+        ]
+        if deflection.is_available()
+        else []
+    ),
     (_responsiveness, ("responsiveness", "questions-weekly")),
     (selectors.engagement, ("contributors-by-role", "new-members-weekly")),
     (selectors.trends, ("rising-tags", "rising-categories", "spikes")),
@@ -90,3 +103,30 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
 def _safe(row: list[Any]) -> list[Any]:
     # A cell starting with = + - @ would run as a formula in a spreadsheet.
     return [f"'{cell}" if isinstance(cell, str) and cell[:1] in "=+-@" else cell for cell in row]
+
+
+@login_required
+@require_POST
+def faq_draft(request: HttpRequest) -> HttpResponse:
+    """Start a draft FAQ entry from a search nobody found an answer to (one click)."""
+    if not request.user.is_staff:
+        return error_response(request, PermissionDenied(_("The dashboard is for staff.")), "/")
+    if not deflection.faq_drafts_available():
+        raise Http404("The FAQ is not installed.")
+    faq = import_module("wiki.services")
+    fields = deflection.faq_draft_fields(
+        request.POST.get("query", ""), _int(request.POST.get("times"))
+    )
+    try:
+        entry = faq.faq_entry_create(author=request.user, **fields)
+    except (ValidationError, PermissionDenied) as error:
+        return error_response(request, error, link("dashboard:dashboard"))
+    messages.success(request, _("A draft FAQ entry is started; write its answer."))
+    return redirect(entry.get_absolute_url())
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(0, int(value or 0))
+    except ValueError:
+        return 0

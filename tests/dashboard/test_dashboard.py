@@ -238,3 +238,17 @@ def test_a_period_covers_whole_days_in_utc() -> None:
     assert period.start == datetime(2026, 1, 5, tzinfo=UTC)
     assert period.end == datetime(2026, 1, 19, tzinfo=UTC)
     assert len(period.weeks()) == 2
+
+
+def test_a_faq_draft_reads_as_a_question() -> None:
+    from dashboard.deflection import faq_draft_fields
+
+    assert faq_draft_fields("reset my router", 4)["question"] == "Reset my router?"
+    assert faq_draft_fields("wifi", 2)["question"] == "What about “wifi”?"
+    assert "searched 4 time(s)" in faq_draft_fields("reset my router", 4)["answer"]
+
+
+def test_only_staff_start_faq_drafts(client) -> None:
+    client.force_login(UserFactory())
+    assert client.post("/staff/dashboard/faq-draft/", {"query": "x"}).status_code == 403
+    assert client.get("/staff/dashboard/faq-draft/").status_code == 405

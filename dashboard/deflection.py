@@ -1,0 +1,152 @@
+"""Deflection and content gaps, from the search log and the deflection ledger that
+the search app keeps (issue 6). The panels show once its tables exist
+(``is_available``); each figure is one aggregate query."""
+
+from django.apps import apps
+
+from .charts import weekly_chart
+from .refresh import week_sql
+from .selectors import Panel, Period, Table, _as_date, _rows, _share
+
+
+def is_available() -> bool:
+    """Whether the search app has its log and ledger models (no query)."""
+    return all(
+        name in apps.all_models.get("search", {})
+        for name in ("searchlog", "supportvisit", "contactrequest")
+    )
+
+
+def faq_drafts_available() -> bool:
+    return apps.is_installed("wiki")
+
+
+def deflection(period: Period) -> Panel:
+    """Searches, clicks, "this solved it", contact requests, the deflection rate
+    and tickets saved, per week."""
+    span = [period.start, period.end]
+    searches = {
+        _as_date(week): (n, clicked)
+        for week, n, clicked in _rows(
+            f"SELECT {week_sql('created_at')} AS week, COUNT(*),"
+            " SUM(CASE WHEN clicked_at IS NOT NULL THEN 1 ELSE 0 END)"
+            " FROM search_searchlog WHERE created_at >= %s AND created_at < %s GROUP BY week",
+            span,
+        )
+    }
+    visits = {
+        _as_date(week): (ended, solved, left, sent)
+        for week, ended, solved, left, sent in _rows(
+            f"SELECT {week_sql('started_at')} AS week,"
+            " SUM(CASE WHEN outcome <> 'open' THEN 1 ELSE 0 END),"
+            " SUM(CASE WHEN outcome = 'solved' THEN 1 ELSE 0 END),"
+            " SUM(CASE WHEN outcome = 'left' THEN 1 ELSE 0 END),"
+            " SUM(CASE WHEN outcome = 'sent' THEN 1 ELSE 0 END)"
+            " FROM search_supportvisit WHERE flow = 'contact'"
+            " AND started_at >= %s AND started_at < %s GROUP BY week",
+            span,
+        )
+    }
+    weeks = period.weeks()
+    rows = []
+    for week in weeks:
+        n, clicked = searches.get(week, (0, 0))
+        ended, solved, left, sent = (int(v or 0) for v in visits.get(week, (0, 0, 0, 0)))
+        rate = 100 * (ended - sent) / ended if ended else None
+        rows.append([week, n, int(clicked or 0), solved, sent, rate, solved + left])
+    totals = [sum(row[i] for row in rows) for i in (1, 2, 3, 4, 6)]
+    ended_total = sum(int((visits.get(w) or (0,))[0] or 0) for w in weeks)
+    table = Table(
+        "deflection-weekly",
+        "Deflection per week",
+        [
+            "Week of",
+            "Searches",
+            "Searches with a click",
+            "“This solved it”",
+            "Contact requests",
+            "Deflection rate",
+            "Tickets saved",
+        ],
+        [
+            [w.isoformat(), n, c, s, r, "–" if rate is None else f"{rate:.0f}%", saved]
+            for w, n, c, s, r, rate, saved in rows
+        ],
+        note="Deflection rate: contact-support visits that ended without a request ÷ all "
+        "contact-support visits that ended. Tickets saved: visits that ended with “this "
+        "solved it” or after reading a suggestion (the deflection ledger).",
+    )
+    return Panel(
+        "Deflection",
+        tables=[table],
+        charts=[
+            weekly_chart(
+                "Deflection rate",
+                [(w, rate) for w, *_, rate, _s in rows],
+                kind="line",
+                percent=True,
+            ),
+            weekly_chart("Tickets saved per week", [(w, saved) for w, *_, saved in rows]),
+        ],
+        figures=[
+            ("Searches", f"{totals[0]:,}"),
+            ("With a click", _share(totals[1], totals[0])),
+            ("“This solved it”", f"{totals[2]:,}"),
+            ("Contact requests", f"{totals[3]:,}"),
+            ("Deflection rate", _share(ended_total - totals[3], ended_total)),
+            ("Tickets saved", f"{totals[4]:,}"),
+        ],
+    )
+
+
+def content_gaps(period: Period) -> Panel:
+    """The searches that found nothing, and those whose results nobody opened."""
+    span = [period.start, period.end]
+    empty = _rows(
+        "SELECT LOWER(query), COUNT(*), MAX(created_at) FROM search_searchlog"
+        " WHERE result_count = 0 AND created_at >= %s AND created_at < %s AND query <> ''"
+        " GROUP BY LOWER(query) ORDER BY COUNT(*) DESC, LOWER(query) LIMIT 20",
+        span,
+    )
+    unclicked = _rows(
+        "SELECT LOWER(query), COUNT(*), AVG(result_count) FROM search_searchlog"
+        " WHERE result_count > 0 AND clicked_at IS NULL AND created_at >= %s"
+        " AND created_at < %s AND query <> ''"
+        " GROUP BY LOWER(query) HAVING COUNT(*) >= 2"
+        " ORDER BY COUNT(*) DESC, LOWER(query) LIMIT 20",
+        span,
+    )
+    return Panel(
+        "Content gaps",
+        tables=[
+            Table(
+                "searches-without-result",
+                "Top searches with no result",
+                ["Search", "Times", "Last searched"],
+                [[q, n, str(last)[:16]] for q, n, last in empty],
+            ),
+            Table(
+                "searches-without-click",
+                "Top searches nobody clicked",
+                ["Search", "Times", "Results on average"],
+                [[q, n, round(float(avg), 1)] for q, n, avg in unclicked],
+            ),
+        ],
+        note="Turn a frequent search into a FAQ entry: “Start a FAQ draft” creates a draft "
+        "with the search as its question.",
+    )
+
+
+def faq_draft_fields(query: str, times: int) -> dict[str, str]:
+    """A FAQ draft's question and placeholder answer, from a search."""
+    query = " ".join(query.split())[:150]
+    question = query[:1].upper() + query[1:]
+    if len(question) < 10:
+        question = f"What about “{query}”"
+    if not question.endswith("?"):
+        question += "?"
+    answer = (
+        f"Draft started from the staff dashboard: “{query}” was searched {times} time(s) "
+        "without a result anyone opened. Write the answer customers need here."
+    )
+    return {"question": question, "answer": answer}
