@@ -2,8 +2,10 @@
 the deflection ledger."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from dashboard import deflection
@@ -16,7 +18,10 @@ if not deflection.is_available():
         "the search app's log and ledger (issue 6) are not installed", allow_module_level=True
     )
 
-from search.models import ContactRequest, SearchLog, SupportVisit
+# By name: the models come with the search app's log and ledger (issue 6).
+SearchLog = apps.get_model("search", "SearchLog")
+SupportVisit = apps.get_model("search", "SupportVisit")
+ContactRequest = apps.get_model("search", "ContactRequest")
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +31,7 @@ def _period() -> Period:
     return Period(now - timedelta(days=14), now + timedelta(minutes=1))
 
 
-def _search(query: str, results: int = 3, clicked: bool = False) -> SearchLog:
+def _search(query: str, results: int = 3, clicked: bool = False) -> Any:
     return SearchLog.objects.create(
         session="s",
         source="search",
@@ -36,7 +41,7 @@ def _search(query: str, results: int = 3, clicked: bool = False) -> SearchLog:
     )
 
 
-def _visit(outcome: str, *, request: bool = False) -> SupportVisit:
+def _visit(outcome: str, *, request: bool = False) -> Any:
     visit = SupportVisit.objects.create(flow="contact", session="s", query="q", outcome=outcome)
     if request:
         ContactRequest.objects.create(
@@ -79,7 +84,7 @@ def test_content_gaps_rank_searches_without_result_or_click() -> None:
 def test_a_faq_draft_starts_from_a_search_in_one_click(client) -> None:
     if not deflection.faq_drafts_available():
         pytest.skip("the FAQ (issue 4) is not installed")
-    from wiki.models import FaqEntry
+    faq_entries = apps.get_model("wiki", "FaqEntry").objects
 
     _search("warranty claim", results=0)
     dashboard_refresh()
@@ -87,6 +92,6 @@ def test_a_faq_draft_starts_from_a_search_in_one_click(client) -> None:
     page = client.get("/staff/dashboard/").content.decode()
     assert "Start a FAQ draft" in page
     response = client.post("/staff/dashboard/faq-draft/", {"query": "warranty claim", "times": 1})
-    entry = FaqEntry.objects.get()
+    entry = faq_entries.get()
     assert entry.status == "draft" and entry.question.lower().startswith("warranty claim")
     assert response.status_code == 302
