@@ -201,23 +201,6 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 
-# E-mail is sent by a worker, outside any request: its links start with SITE_URL.
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Entraide <noreply@localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Locally, e-mail lands as files in var/mail/ to read; production sets SMTP.
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.filebased.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
-EMAIL_FILE_PATH = VAR_DIR / "mail"
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = 20
 
 # Rules of the Q&A core, in one place so a site can change them.
 QA = {
@@ -410,6 +393,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Notification e-mail is sent by a worker (its links start with SITE_URL); a
+# stalled SMTP server must not hold the worker.
+EMAIL_TIMEOUT = 20
 
 # The wiki: who edits (staff and super-users always), and how long a page may be.
 WIKI: dict[str, Any] = {

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_POST
 from community.selectors import spotlight_current
 from entraide.errors import ApplicationError
 from entraide.http import error_response, messages_of, wants_json
-from search import sessions as search_sessions
 from entraide.links import link
 from notifications.selectors import with_follow_state
+from search import sessions as search_sessions
 
 from . import permissions, selectors, services
 from .forms import (

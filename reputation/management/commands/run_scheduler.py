@@ -47,6 +47,8 @@ def _support_visits() -> str:
     settled = search_services.visits_settle()
     undelivered = search_services.contact_requests_deliver()
     return f"{settled} support visit(s) settled, {undelivered} contact request(s) undelivered"
+
+
 def _notifications_send() -> str:
     return mail.mail_send_due().summary()
 
