@@ -36,17 +36,18 @@ def test_dashboard_filters_charts_and_csv(page, live_server) -> None:
     page.wait_for_selector("h1:text('Community dashboard')")
     assert page.locator(".dash-chart svg rect.bar").count() > 0
     assert page.locator(".dash-chart svg polyline.line").count() > 0
-    rows = page.locator("#panel-1 table").first.locator("tbody tr")
+    responsiveness = "section.dash-panel:has(h2:text-is('Responsiveness')) table"
+    rows = page.locator(responsiveness).first.locator("tbody tr")
     assert rows.count() == 3  # Billing, Devices, All categories
     screenshot(page, "dashboard")
 
     page.select_option("#id_category", "devices")
     page.click("text=Show")
     page.wait_for_url("**category=devices**")
-    assert page.locator("#panel-1 table").first.locator("tbody tr").count() == 2
+    assert page.locator(responsiveness).first.locator("tbody tr").count() == 2
 
     with page.expect_download() as download:
-        page.locator("a.csv-link").first.click()
+        page.locator("a.csv-link[href*='/responsiveness.csv']").click()
     assert download.value.suggested_filename.startswith("responsiveness_")
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert text.splitlines()[0].startswith("Category,Questions,Unanswered")
