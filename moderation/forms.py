@@ -69,16 +69,19 @@ class FlagForm(forms.Form):
     text = forms.CharField(
         required=False,
         max_length=500,
-        label=_("Tell the moderators what needs their attention"),
+        label=_("Details for the moderators (needed for “needs moderator attention”)"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     duplicate_of = QuestionReferenceField(
-        required=False, label=_("Link to the original question"), max_length=300
+        required=False,
+        label=_("Link to the original question (for a duplicate)"),
+        max_length=300,
     )
 
-    def __init__(self, *args: Any, for_comment: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, for_question: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if for_comment:
+        # Only a question can duplicate another.
+        if not for_question:
             self.fields["reason"].choices = [  # type: ignore[attr-defined]
                 choice for choice in FlagReason.choices if choice[0] != FlagReason.DUPLICATE
             ]

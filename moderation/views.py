@@ -80,7 +80,7 @@ def _act(request: HttpRequest, back: str, act: Callable[[], str]) -> HttpRespons
 def _flag_page(request: HttpRequest, *, post: Post | None, comment: Comment | None) -> HttpResponse:
     target: Any = post or comment
     back = thread_url(post or comment.post)  # type: ignore[union-attr]
-    form = FlagForm(request.POST or None, for_comment=comment is not None)
+    form = FlagForm(request.POST or None, for_question=post is not None and post.is_question)
     if request.method == "POST" and form.is_valid():
         try:
             services.flag_create(

@@ -18,6 +18,9 @@ def test_flag_page_records_a_flag_and_shows_errors_next_to_fields(client) -> Non
     client.force_login(flagger)
     page = client.get(answer.parent.get_absolute_url()).content.decode()
     assert f"/posts/{answer.pk}/flag/" in page
+    form = client.get(f"/posts/{answer.pk}/flag/").content.decode()
+    assert "Hold the reset button" in form  # the answer being flagged is quoted
+    assert 'value="duplicate"' not in form  # only questions duplicate others
     response = client.post(f"/posts/{answer.pk}/flag/", {"reason": "needs_attention"})
     assert response.status_code == 400
     assert "Tell the moderators what needs their attention" in response.content.decode()
