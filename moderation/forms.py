@@ -149,4 +149,10 @@ class LogFilterForm(forms.Form):
     action = forms.ChoiceField(required=False, choices=[("", "All actions"), *ActionType.choices])
     actor = forms.CharField(required=False, max_length=150, label=_("Actor (username)"))
     target = forms.CharField(required=False, max_length=150, label=_("Member (username)"))
+    since = forms.DateField(
+        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     automatic = forms.BooleanField(required=False, label=_("Automatic only"))

@@ -1,7 +1,7 @@
 """Reads for the moderation pages, each in a fixed number of queries."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -233,10 +233,17 @@ def moderation_log(
     actor: User | None = None,
     target: User | None = None,
     automatic: bool = False,
+    since: date | None = None,
+    until: date | None = None,
     page: Any = 1,
     per_page: int = 50,
 ) -> Page:
+    """One page of the log, newest first; ``until`` includes its whole day (UTC)."""
     rows = _log_rows()
+    if since is not None:
+        rows = rows.filter(created_at__date__gte=since)
+    if until is not None:
+        rows = rows.filter(created_at__date__lte=until)
     if action:
         rows = rows.filter(action=action)
     if actor is not None:

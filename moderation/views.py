@@ -371,6 +371,7 @@ def log(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         filters["action"] = data["action"]
         filters["automatic"] = data["automatic"]
+        filters["since"], filters["until"] = data["since"], data["until"]
         for key in ("actor", "target"):
             if data[key]:
                 filters[key] = User.objects.filter(username=data[key]).first()

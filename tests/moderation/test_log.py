@@ -1,8 +1,11 @@
 """The moderation log: append-only in the database, filterable by moderators."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
+from django.utils import timezone
 
 from moderation import services
 from moderation.log import log_action
@@ -78,6 +81,12 @@ def test_log_page_is_for_moderators_and_filters(client) -> None:
     assert "Spam links" in page and "Hello there" not in page
     page = client.get("/moderation/log/?automatic=on").content.decode()
     assert "automatic one" in page and "Spam links" not in page
+    today = timezone.now().date()
+    assert "Spam links" in client.get(f"/moderation/log/?since={today}").content.decode()
+    yesterday = today - timedelta(days=1)
+    page = client.get(f"/moderation/log/?until={yesterday}").content.decode()
+    assert "Spam links" not in page and "Nothing yet." in page
+    assert client.get("/moderation/log/?since=not-a-date").status_code == 400
     response = client.get("/moderation/log/?actor=nobody-by-that-name")
     assert (
         response.status_code == 400 and "No member has this username" in response.content.decode()
