@@ -173,3 +173,16 @@ def test_a_huge_question_number_is_a_field_error(client) -> None:
         f"/questions/{question.pk}/close/", {"reason": "duplicate", "duplicate_of": "9" * 30}
     )
     assert response.status_code == 400 and "Paste the link" in response.content.decode()
+
+
+def test_super_users_resolve_flags_but_only_staff_delete_posts(client) -> None:
+    question = QuestionFactory()
+    (flagger,) = flaggers(1)
+    services.flag_create(flagger=flagger, post=question, reason="spam")
+    client.force_login(UserFactory(is_super_user=True))
+    page = client.get("/moderation/flags/").content.decode()
+    assert 'value="helpful"' in page and 'value="delete"' not in page
+    url = f"/moderation/flags/post/{question.pk}/resolve/"
+    assert client.post(url, {"decision": "delete"}).status_code == 403
+    assert Flag.objects.get().status == "pending"  # refused as a whole
+    assert client.post(url, {"decision": "helpful"}).status_code == 302
