@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from moderation import services as moderation
 from reputation.models import Reason, ReputationEvent
 from reputation.services import accept_key, reputation_import, vote_key
 
@@ -1662,6 +1663,10 @@ class DemoSummary:
     votes: int
 
 
+PROTECTED_TITLE = "Hub shows offline in the app but its LED is solid white"
+FLAGGED_ANSWER_TO = "Hub firmware update stuck at 63% for over an hour"
+
+
 class _Loader:
     """Create the demo through the services, then date it into the past."""
 
@@ -1690,6 +1695,7 @@ class _Loader:
         for question in QUESTIONS:
             self.add_question(question)
         self.date_tags()
+        self.moderate()
         return DemoSummary(
             users=len(self.users),
             questions=len(QUESTIONS),
@@ -1808,6 +1814,31 @@ class _Loader:
             vote = Vote.objects.get(user=voter, post=post)
             Vote.objects.filter(pk=vote.pk).update(created_at=cast_at)
             ReputationEvent.objects.filter(key=vote_key(vote.pk)).update(created_at=cast_at)
+
+    def moderate(self) -> None:
+        """A little moderation, so the moderator pages have something to show
+        (every member's first post is already waiting in "first posts")."""
+        staff = self.users["staff"]
+        popular = Post.objects.get(title=PROTECTED_TITLE)
+        moderation.question_protect(
+            user=staff, question=popular, reason="Attracts “me too” answers from new accounts"
+        )
+        flagger = self.users["grace"]
+        answer = (
+            Post.objects.answers()
+            .visible()
+            .exclude(author=flagger)
+            .filter(parent__title=FLAGGED_ANSWER_TO)
+            .order_by("pk")
+            .first()
+        )
+        if answer is not None:
+            moderation.flag_create(
+                flagger=flagger,
+                post=answer,
+                reason="needs_attention",
+                text="Does this still apply since the last firmware update? The menu moved.",
+            )
 
     def date_tags(self) -> None:
         for name, first_used in self.tag_dates.items():

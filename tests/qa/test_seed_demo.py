@@ -143,3 +143,12 @@ def test_demo_pages_render(demo: str, client) -> None:
     client.force_login(User.objects.get(username="staff"))
     for answer in Post.objects.answers().filter(deleted_at__isnull=False):
         assert client.get(answer.get_absolute_url(), follow=True).status_code == 200
+
+
+def test_demo_gives_the_moderator_pages_something_to_show(demo: str) -> None:
+    from moderation.models import Flag, ReviewTask
+    from qa.demo import PROTECTED_TITLE
+
+    assert Post.objects.get(title=PROTECTED_TITLE).is_protected
+    assert Flag.objects.filter(status="pending").count() == 1
+    assert ReviewTask.objects.filter(queue="first_posts").exists()
