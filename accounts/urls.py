@@ -1,10 +1,13 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
+# allauth serves /accounts/login/, signup/, logout/, password/change/,
+# password/reset/, email/ and confirm-email/<key>/ (the same paths the plain
+# Django views had, so old links keep working).
 urlpatterns = [
-    path("signup/", views.signup, name="signup"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("profile/", views.profile_edit, name="account_profile"),
+    path("profile/picture/", views.avatar_edit, name="account_avatar"),
+    path("language/", views.set_language, name="set_language"),
+    path("", include("allauth.urls")),
 ]

@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.user_list, name="user_list"),
+    path("<int:pk>/avatar", views.avatar, name="avatar"),
     path("<int:pk>/", views.user_detail, name="user_detail_noslug"),
     path("<int:pk>/<slug:slug>/", views.user_detail, name="user_detail"),
 ]

@@ -66,7 +66,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "mptt",
     "reversion",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "accounts",
+    "privacy",
     "qa",
     "reputation",
     "search",
@@ -99,8 +104,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.MemberLanguageMiddleware",
+    "accounts.middleware.AccountFormStatusMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "privacy.middleware.PolicyConsentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "entraide.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "entraide.urls"
@@ -153,21 +163,95 @@ AUTH_USER_MODEL = "accounts.User"
 # Django's ModelBackend, loading the member with their unread-notification
 # count for the header in the same query. ModelBackend stays listed so that
 # sessions started with it stay valid (their header counts with one query more).
-AUTHENTICATION_BACKENDS = [
-    "notifications.backends.UserWithUnreadCountBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+# One backend: allauth's (username or e-mail, rate limits), loading the
+# member with their unread-notification count (notifications.backends).
+AUTHENTICATION_BACKENDS = ["notifications.backends.UserWithUnreadCountBackend"]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "qa:question_list"
 LOGOUT_REDIRECT_URL = "qa:question_list"
 
+# Accounts (django-allauth): log in with username or e-mail, sign up with a
+# verified e-mail address, one address per member (changing it re-verifies).
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the member when their password or e-mail changes
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Entraide] "
+# Brute-force protection: after LOGIN_FAILURES_PER_ACCOUNT failed attempts on
+# one account in LOGIN_LOCKOUT_MINUTES, that account's log-in is locked for the
+# rest of the window ("Too many failed login attempts"); one address may fail
+# at most 20 times a minute across accounts. Counters live in the cache, which
+# must be shared between processes in production (CACHE_URL).
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": (f"20/m/ip,{LOGIN_FAILURES_PER_ACCOUNT}/{LOGIN_LOCKOUT_MINUTES * 60}s/key"),
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+}
+
+
+def _oidc_providers() -> dict[str, Any]:
+    """Single sign-on with a brand's OpenID Connect provider, when configured."""
+    server = os.environ.get("OIDC_SERVER_URL")
+    if not server:
+        return {}
+    return {
+        "openid_connect": {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [
+                {
+                    "provider_id": os.environ.get("OIDC_PROVIDER_ID", "sso"),
+                    "name": os.environ.get("OIDC_NAME", "Single sign-on"),
+                    "client_id": os.environ.get("OIDC_CLIENT_ID", ""),
+                    "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+                    "settings": {"server_url": server},
+                }
+            ],
+        }
+    }
+
+
+SOCIALACCOUNT_PROVIDERS = _oidc_providers()
+# The brand's provider vouches for its customers' addresses.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+
+
+# Privacy: policy versions (raise one and every member is asked again),
+# erasure grace period, retention of logs and export archives.
+PRIVACY: dict[str, Any] = {
+    "SITE_NAME": os.environ.get("SITE_NAME", "Entraide"),
+    "TERMS_VERSION": os.environ.get("TERMS_VERSION", "2026-11-01"),
+    "PRIVACY_VERSION": os.environ.get("PRIVACY_VERSION", "2026-11-01"),
+    "ERASURE_GRACE_DAYS": int(os.environ.get("ERASURE_GRACE_DAYS", "7")),
+    "LOG_RETENTION_DAYS": int(os.environ.get("LOG_RETENTION_DAYS", "90")),
+    "EXPORT_KEEP_DAYS": 7,
+    # Accounts with more posts, comments and votes than this get their
+    # archive built by the scheduler instead of during the request.
+    "EXPORT_INLINE_MAX_ITEMS": 2000,
+}
+
 LANGUAGE_CODE = "en"
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -177,8 +261,16 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at start-up when it is missing
+MEDIA_URL = "media/"
+MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
+    # Avatars; served through accounts.views.avatar, not by URL.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Export archives: only ever handed out by a view that checks the owner.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private", "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -197,9 +289,39 @@ CSRF_COOKIE_HTTPONLY = False  # the small site script reads it for fetch()
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
+    # HTTPS only: cookies never travel in clear, HTTP redirects to HTTPS, and
+    # browsers remember it (HSTS). Behind a TLS-terminating proxy, set
+    # SECURE_PROXY_SSL_HEADER=1 so Django trusts its X-Forwarded-Proto.
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    if env_bool("SECURE_PROXY_SSL_HEADER", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (entraide.security): everything from this site only,
+# no inline scripts or styles. A view may widen frame-ancestors for embeds.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if os.environ.get("OIDC_SERVER_URL"):
+    # Log-in with single sign-on posts a form that redirects to the provider.
+    from urllib.parse import urlsplit
+
+    _oidc = urlsplit(os.environ["OIDC_SERVER_URL"])
+    CONTENT_SECURITY_POLICY["form-action"].append(f"{_oidc.scheme}://{_oidc.netloc}")
 
 
 # Rules of the Q&A core, in one place so a site can change them.

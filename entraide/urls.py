@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
 from . import views
+
+# The admin logs in through the site's log-in page, so it gets the same
+# brute-force protection and login history.
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -12,6 +17,7 @@ urlpatterns = [
     path("staff/webhooks/", include("webhooks.urls")),
     path("embed/", include("embed.urls")),
     path("accounts/", include("accounts.urls")),
+    path("", include("privacy.urls")),
     path("users/", include("accounts.user_urls")),
     path("", include("reputation.urls")),
     path("badges/", include("reputation.badge_urls")),

@@ -48,6 +48,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from entraide.rendering import render_inline_markdown
+from privacy.services import policy_versions
 
 from .models import Category, Comment, Post, PostType, Tag, Vote
 from .selectors import QuestionSort
@@ -363,6 +364,7 @@ def _create_users(spec: DatasetSpec, rng: random.Random) -> list[int]:
     # One hash for everyone: hashing thousands of passwords would take minutes.
     password = make_password("bench-password")
     joined = timezone.now() - timedelta(days=900)
+    terms, privacy = policy_versions()
     users = [
         User(
             username=VIEWER_USERNAME if index == 0 else f"bench-member-{index}",
@@ -371,6 +373,8 @@ def _create_users(spec: DatasetSpec, rng: random.Random) -> list[int]:
             password=password,
             reputation=max(1, int(rng.paretovariate(1.2) * 10)),
             date_joined=joined + timedelta(minutes=index),
+            terms_version=terms,
+            privacy_version=privacy,
         )
         for index in range(spec.users)
     ]

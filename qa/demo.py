@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import email_mark_verified
+from privacy.services import policies_accept
 from moderation import services as moderation
 from reputation.models import Reason, ReputationEvent
 from reputation.services import accept_key, reputation_import, vote_key
@@ -1721,6 +1723,8 @@ class _Loader:
         if event is not None:
             ReputationEvent.objects.filter(pk=event.pk).update(created_at=joined)
         user.refresh_from_db(fields=["reputation"])
+        email_mark_verified(user=user)
+        policies_accept(user=user)
         self.users[spec.username] = user
         self.joined[spec.username] = joined
 

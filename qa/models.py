@@ -410,8 +410,14 @@ class Vote(models.Model):
         UP = 1, "Up"
         DOWN = -1, "Down"
 
+    # Empty once the voter's account is erased: the vote stays counted,
+    # without a link to the person (privacy.services.account_erase).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="votes",
     )
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="votes")
     value = models.SmallIntegerField(choices=Value.choices)

@@ -388,9 +388,11 @@ def badges_after_vote(*, vote: Vote, post: Post) -> None:
     (downvotes cannot raise a score). ``post.score`` is the score with this
     vote counted: ``vote_cast`` calls this after moving the score.
     """
-    earned = [_Earned(vote.user_id, SUPPORTER if vote.value > 0 else CRITIC)]
-    if _count_reaches(Vote.objects.filter(user_id=vote.user_id), CIVIC_DUTY_VOTES):
-        earned.append(_Earned(vote.user_id, CIVIC_DUTY))
+    voter_id = vote.user_id
+    assert voter_id is not None  # only an erased account's old votes have no voter
+    earned = [_Earned(voter_id, SUPPORTER if vote.value > 0 else CRITIC)]
+    if _count_reaches(Vote.objects.filter(user_id=voter_id), CIVIC_DUTY_VOTES):
+        earned.append(_Earned(voter_id, CIVIC_DUTY))
     if vote.value > 0 and not post.is_deleted:
         earned += (
             _question_badges(post, post.score)

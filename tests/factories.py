@@ -2,10 +2,12 @@
 rules matter; these build the plain rows tests start from."""
 
 import factory
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import email_mark_verified
 from entraide.rendering import render_markdown
 from qa.models import Category, Comment, Post, PostType, Tag
 from reputation.models import Reason, ReputationEvent
@@ -20,9 +22,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     display_name = factory.Sequence(lambda n: f"Member {n}")
     password = factory.django.Password("correct horse battery staple")
+    # Accepted the current terms and privacy policy, as at sign-up.
+    terms_version = factory.LazyFunction(lambda: settings.PRIVACY["TERMS_VERSION"])
+    privacy_version = factory.LazyFunction(lambda: settings.PRIVACY["PRIVACY_VERSION"])
     # Enough to vote up and down and comment anywhere, like a regular member;
     # pass reputation=1 for a newcomer.
     reputation = 200
+
+    @factory.post_generation
+    def verified_email(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """A member who signed up has verified their address; pass False for one who has not."""
+        if create and extracted is not False:
+            email_mark_verified(user=self)
 
     @factory.post_generation
     def ledger(self, create: bool, extracted: object, **kwargs: object) -> None:

@@ -184,3 +184,13 @@
     if (link && window.fetch) { event.preventDefault(); openReply(link); }
   });
 })();
+
+// The language switcher applies the choice at once; its button does it without scripts.
+(function () {
+  "use strict";
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    var button = select.form.querySelector("button[type=submit]");
+    if (button) button.hidden = true;
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+})();

@@ -69,3 +69,33 @@ def screenshot(page, name: str) -> None:
     """Keep a picture of a main page for reviewers (var/screenshots/)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page, live_server, username: str, password: str) -> None:
+    """Log in through the site's form (username or e-mail in the "login" field)."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_login", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def sign_up(page, live_server, username: str, email: str, password: str) -> None:
+    """Sign up and follow the verification link from the e-mail (Django's test outbox)."""
+    import re
+
+    from django.core import mail
+
+    page.goto(f"{live_server.url}/accounts/signup/")
+    page.fill("#id_username", username)
+    page.fill("#id_email", email)
+    page.fill("#id_password1", password)
+    page.fill("#id_password2", password)
+    page.check("#id_accept_policies")
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r".*/accounts/confirm-email/$"))
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", str(mail.outbox[-1].body))
+    assert link, mail.outbox[-1].body
+    page.goto(live_server.url + link.group(1))
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/confirm-email/" not in url)

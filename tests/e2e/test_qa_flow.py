@@ -1,12 +1,11 @@
 """The Q&A core in a real browser: ask, answer, comment and reply, vote,
 accept, edit and delete, with the page script doing its work without reloads."""
 
-import re
-
 import pytest
+from playwright.sync_api import expect
 
 from qa.models import Category, Comment, Post
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import log_in, screenshot, sign_up
 from tests.factories import TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,11 +15,7 @@ ASKER_PASSWORD = "a-long-and-unusual-passphrase"
 
 
 def _log_in(page, live_server, username: str, password: str = PASSWORD) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
+    log_in(page, live_server, username, password)
 
 
 def _log_out(page) -> None:
@@ -35,12 +30,7 @@ def test_sign_up_ask_answer_comment_vote_accept_edit_delete(page, live_server) -
     TagFactory(name="invoice")
 
     # Sign up, then ask.
-    page.goto(f"{live_server.url}/accounts/signup/")
-    page.fill("#id_username", "asker")
-    page.fill("#id_email", "asker@example.com")
-    page.fill("#id_password1", ASKER_PASSWORD)
-    page.fill("#id_password2", ASKER_PASSWORD)
-    page.click("button[type=submit]")
+    sign_up(page, live_server, "asker", "asker@example.com", ASKER_PASSWORD)
     page.click("text=Ask a question")
     page.fill("#id_title", "Where do I download my invoice?")
     page.fill("#id_body", "I paid last month but cannot find the invoice anywhere in my account.")
@@ -67,7 +57,8 @@ def test_sign_up_ask_answer_comment_vote_accept_edit_delete(page, live_server) -
     page.wait_for_selector("#question .comment-list .comment")
     page.evaluate("window.__noReload = true")
     page.locator("#question .vote-up").click()
-    page.wait_for_function("document.querySelector('#question .score').textContent.trim() === '1'")
+    # A locator wait, not wait_for_function: the page's CSP forbids eval.
+    expect(page.locator("#question .score")).to_have_text("1")
     assert page.locator("#question .vote-up").get_attribute("aria-pressed") == "true"
     assert page.evaluate("window.__noReload") is True  # the score changed without a reload
 

@@ -21,6 +21,7 @@ from django.db import close_old_connections, connection
 
 from dashboard.refresh import dashboard_refresh
 from notifications import mail
+from privacy.jobs import privacy_jobs
 from reputation import badges, bounties, serial_voting
 from search import services as search_services
 
@@ -145,6 +146,13 @@ class Command(BaseCommand):
             metavar="MINUTES",
             help="how often to send notification e-mail and due digests (default 1 minute)",
         )
+        parser.add_argument(
+            "--privacy-every",
+            type=float,
+            default=15.0,
+            metavar="MINUTES",
+            help="how often to build exports, carry out due erasures and purge old logs",
+        )
         parser.add_argument("--once", action="store_true", help="run every job once and exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -157,6 +165,7 @@ class Command(BaseCommand):
             Job("notifications_send", options["mail_every"] * 60, _notifications_send),
             Job("dashboard_refresh", 10 * 60, _dashboard_refresh),
             Job("dashboard_refresh_full", 24 * 3600, _dashboard_refresh_full),
+            Job("privacy", options["privacy_every"] * 60, privacy_jobs),
         ]
         if options["once"]:
             for job in jobs:

@@ -1,0 +1,279 @@
+"""Consent, export and erasure of a member's personal data.
+
+What each app holds is declared in its ``personal_data.py`` (privacy.registry);
+these services only walk the registry, so a model added later plugs in there.
+"""
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Language, User
+from entraide.errors import ApplicationError
+
+from . import registry
+from .models import Consent, ConsentKind, DataExport, ErasureRequest, ExportStatus
+
+EXPORT_FORMAT = "entraide-personal-data/1"
+
+
+def policy_versions() -> tuple[str, str]:
+    """The terms and privacy-policy versions members must have accepted."""
+    return settings.PRIVACY["TERMS_VERSION"], settings.PRIVACY["PRIVACY_VERSION"]
+
+
+def consent_needed(user: Any) -> bool:
+    """Whether the member has not accepted the current terms and privacy policy."""
+    return (user.terms_version, user.privacy_version) != policy_versions()
+
+
+@transaction.atomic
+def policies_accept(*, user: User) -> None:
+    """Record that the member accepts the current terms and privacy policy."""
+    terms, privacy = policy_versions()
+    Consent.objects.bulk_create(
+        [
+            Consent(user=user, kind=ConsentKind.TERMS, version=terms, granted=True),
+            Consent(user=user, kind=ConsentKind.PRIVACY, version=privacy, granted=True),
+        ]
+    )
+    User.objects.filter(pk=user.pk).update(terms_version=terms, privacy_version=privacy)
+    user.terms_version, user.privacy_version = terms, privacy
+
+
+@transaction.atomic
+def email_notifications_set(*, user: User, granted: bool) -> None:
+    """Give or withdraw consent to notification e-mails (logged each time)."""
+    Consent.objects.create(user=user, kind=ConsentKind.EMAIL_NOTIFICATIONS, granted=granted)
+    User.objects.filter(pk=user.pk).update(email_notifications=granted)
+    user.email_notifications = granted
+
+
+# Export ---------------------------------------------------------------------
+
+
+def export_data(user: User) -> dict[str, Any]:
+    """Everything the registry knows about ``user``, as JSON-able data."""
+    data: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "generated_at": timezone.now(),
+        "site": settings.PRIVACY["SITE_NAME"],
+    }
+    for entry in registry.entries():
+        if entry.export is not None:
+            data[entry.name] = entry.export(user)
+    return data
+
+
+def _contribution_count(user: User) -> int:
+    # Posts, comments and votes dominate an archive's size.
+    from qa.models import Comment, Post, Vote
+
+    return (
+        Post.objects.filter(author=user).count()
+        + Comment.objects.filter(author=user).count()
+        + Vote.objects.filter(user=user).count()
+    )
+
+
+def export_request(*, user: User) -> DataExport:
+    """Start an export: built at once for a small account, else by the scheduler."""
+    with transaction.atomic():
+        if DataExport.objects.filter(user=user, status=ExportStatus.PENDING).exists():
+            raise ApplicationError(
+                _("Your archive is already being prepared; it will appear on this page.")
+            )
+        export = DataExport.objects.create(user=user, status=ExportStatus.PENDING)
+    if _contribution_count(user) <= settings.PRIVACY["EXPORT_INLINE_MAX_ITEMS"]:
+        export_build(export=export)
+    return export
+
+
+def export_build(*, export: DataExport) -> DataExport:
+    """Write the archive (a zip holding the JSON document and the avatar)."""
+    user = export.user
+    data = json.dumps(export_data(user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("personal-data.json", data)
+        if user.avatar:
+            with user.avatar.open("rb") as avatar:
+                archive.writestr("avatar.png", avatar.read())
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    export.archive.save(f"{user.pk}-{stamp}.zip", ContentFile(buffer.getvalue()), save=False)
+    export.status = ExportStatus.READY
+    export.finished_at = timezone.now()
+    export.size = buffer.tell()
+    export.save(update_fields=["archive", "status", "finished_at", "size"])
+    return export
+
+
+def exports_build_pending() -> int:
+    """Build every export still pending (the scheduler's job); return how many."""
+    built = 0
+    for export in DataExport.objects.filter(status=ExportStatus.PENDING).select_related("user"):
+        try:
+            export_build(export=export)
+        except Exception:
+            DataExport.objects.filter(pk=export.pk).update(
+                status=ExportStatus.FAILED, finished_at=timezone.now()
+            )
+            raise
+        built += 1
+    return built
+
+
+def _exports_delete(user: User) -> None:
+    for export in DataExport.objects.filter(user=user):
+        if export.archive:
+            export.archive.storage.delete(export.archive.name)
+    DataExport.objects.filter(user=user).delete()
+
+
+# Erasure --------------------------------------------------------------------
+
+
+def erasure_request(*, user: User) -> ErasureRequest:
+    """Schedule the erasure of one's own account after the grace period."""
+    with transaction.atomic():
+        if ErasureRequest.objects.filter(
+            user=user, cancelled_at__isnull=True, completed_at__isnull=True
+        ).exists():
+            raise ApplicationError(_("Your account is already scheduled for deletion."))
+        return ErasureRequest.objects.create(
+            user=user,
+            scheduled_for=timezone.now() + timedelta(days=settings.PRIVACY["ERASURE_GRACE_DAYS"]),
+        )
+
+
+@transaction.atomic
+def erasure_cancel(*, user: User) -> ErasureRequest:
+    """Keep the account: cancel the pending erasure."""
+    pending = (
+        ErasureRequest.objects.select_for_update()
+        .filter(user=user, cancelled_at__isnull=True, completed_at__isnull=True)
+        .first()
+    )
+    if pending is None:
+        raise ApplicationError(_("Your account is not scheduled for deletion."))
+    pending.cancelled_at = timezone.now()
+    pending.save(update_fields=["cancelled_at"])
+    return pending
+
+
+def pending_erasure(user: Any) -> ErasureRequest | None:
+    return ErasureRequest.objects.filter(
+        user=user, cancelled_at__isnull=True, completed_at__isnull=True
+    ).first()
+
+
+@transaction.atomic
+def erasure_by_staff(*, staff: User, member: User) -> ErasureRequest:
+    """Erase ``member`` now, at their request made to staff (no grace period)."""
+    if not staff.is_staff:
+        raise PermissionDenied(_("Only staff can erase another member's account."))
+    if member.pk == staff.pk:
+        raise PermissionDenied(_("Delete your own account from your privacy page."))
+    if member.is_superuser:
+        raise PermissionDenied(_("An administrator account cannot be erased from here."))
+    if member.erased_at is not None:
+        raise ApplicationError(_("This account has already been erased."))
+    now = timezone.now()
+    ErasureRequest.objects.filter(
+        user=member, cancelled_at__isnull=True, completed_at__isnull=True
+    ).update(cancelled_at=now)
+    request = ErasureRequest.objects.create(
+        user=member, requested_by=staff, scheduled_for=now, requested_at=now
+    )
+    account_erase(user=member)
+    request.completed_at = timezone.now()
+    request.save(update_fields=["completed_at"])
+    return request
+
+
+@transaction.atomic
+def account_erase(*, user: User) -> None:
+    """Erase everything personal about ``user``; their posts stay, as "user<id>".
+
+    Locks the user row. Each registry entry erases its own data (and enqueues
+    search updates), then the row itself is emptied. Votes stay counted with
+    no voter; the anonymous row keeps no e-mail, name, password or profile.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.erased_at is not None:
+        return
+    for entry in registry.entries():
+        if entry.erase is not None:
+            entry.erase(user)
+    _exports_delete(user)
+    if user.avatar:
+        user.avatar.storage.delete(user.avatar.name)
+    user.username = f"user{user.pk}"
+    user.email = f"user{user.pk}@erased.invalid"
+    user.first_name = user.last_name = user.display_name = ""
+    user.about_source = user.about_html = user.website_url = user.location = ""
+    user.avatar = ""
+    user.terms_version = user.privacy_version = ""
+    user.email_notifications = False
+    user.preferred_language = Language.ENGLISH
+    user.is_active = user.is_staff = user.is_superuser = user.is_super_user = False
+    user.last_login = None
+    # Also ends every open session: Django checks the password hash on each request.
+    user.set_unusable_password()
+    user.erased_at = timezone.now()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+
+
+@dataclass
+class ErasureRun:
+    erased: int
+
+
+def erasures_run_due(now: datetime | None = None) -> ErasureRun:
+    """Carry out every erasure whose grace period is over (the scheduler's job)."""
+    now = now or timezone.now()
+    erased = 0
+    due = ErasureRequest.objects.filter(
+        scheduled_for__lte=now, cancelled_at__isnull=True, completed_at__isnull=True
+    ).values_list("pk", flat=True)
+    for request_id in list(due):
+        with transaction.atomic():
+            request = (
+                ErasureRequest.objects.select_for_update()
+                .select_related("user")
+                .filter(pk=request_id, cancelled_at__isnull=True, completed_at__isnull=True)
+                .first()
+            )
+            if request is None:  # cancelled meanwhile
+                continue
+            account_erase(user=request.user)
+            request.completed_at = timezone.now()
+            request.save(update_fields=["completed_at"])
+            erased += 1
+    return ErasureRun(erased=erased)
+
+
+# Retention ------------------------------------------------------------------
+
+
+def retention_cutoff(now: datetime, setting: str = "LOG_RETENTION_DAYS") -> datetime:
+    return now - timedelta(days=settings.PRIVACY[setting])
+
+
+def logs_purge(now: datetime | None = None) -> dict[str, int]:
+    """Drop what is past its retention period; return how many rows per registry entry."""
+    now = now or timezone.now()
+    return {entry.name: entry.purge(now) for entry in registry.entries() if entry.purge is not None}
