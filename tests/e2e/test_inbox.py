@@ -4,6 +4,7 @@ header, opening it leads to the answer, mark read works without a reload."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from notifications.models import Notification
 from qa import services
@@ -37,7 +38,8 @@ def test_unread_count_open_and_mark_read(page, live_server) -> None:
     # Mark one read without a reload: the count follows.
     page.evaluate("window.__noReload = true")
     page.locator(".notification.unread [data-read] button").first.click()
-    page.wait_for_function("document.querySelectorAll('.notification.unread').length === 2")
+    # Locator waits: the page's Content-Security-Policy forbids eval (wait_for_function).
+    expect(page.locator(".notification.unread")).to_have_count(2)
     assert page.locator(".inbox-link .unread-count").inner_text().startswith("2")
     assert page.evaluate("window.__noReload") is True
 
@@ -48,7 +50,7 @@ def test_unread_count_open_and_mark_read(page, live_server) -> None:
 
     page.goto(f"{live_server.url}/notifications/")
     page.click("text=Mark all read")
-    page.wait_for_function("document.querySelectorAll('.notification.unread').length === 0")
+    expect(page.locator(".notification.unread")).to_have_count(0)
     assert page.locator(".inbox-link .unread-count").count() == 0
     page.reload()
     assert page.locator(".notification.unread").count() == 0
