@@ -226,6 +226,9 @@ def account_erase(*, user: User) -> None:
     user.avatar = ""
     user.terms_version = user.privacy_version = ""
     user.email_notifications = False
+    user.suspended_until = None
+    user.suspension_reason = ""
+    user.unread_moderator_messages = 0
     user.preferred_language = Language.ENGLISH
     user.is_active = user.is_staff = user.is_superuser = user.is_super_user = False
     user.last_login = None

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("qa", "0005_suggested_edit"),
+        ("qa", "0006_post_protection_lock_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

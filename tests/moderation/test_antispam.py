@@ -20,6 +20,7 @@ SIGNUP = {
     "email": "newbie@example.com",
     "password1": "a-long-and-unusual-passphrase",
     "password2": "a-long-and-unusual-passphrase",
+    "accept_policies": "on",
 }
 
 
