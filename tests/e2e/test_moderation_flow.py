@@ -8,7 +8,7 @@ import pytest
 from moderation import services
 from moderation.models import Flag, ModerationAction, ReviewTask
 from qa.models import Post
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import log_in, screenshot
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,11 +17,7 @@ PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 
 
 def _log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
+    log_in(page, live_server, username, PASSWORD)
 
 
 def test_flag_review_and_moderate(page, live_server) -> None:
