@@ -1,5 +1,11 @@
 from django.urls import path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+
+from entraide.security import csp_override
 
 from . import content_views, embed_views, views
 from .docs import problem_type
@@ -64,7 +70,21 @@ urlpatterns = [
     path("v1/badges/", views.BadgeListView.as_view(), name="badge_list"),
     path("v1/badges/<slug:slug>/", views.BadgeDetailView.as_view(), name="badge_detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # The split view serves Swagger UI's start-up script as a file (no inline
+    # script); both viewers inject their own styles and Redoc a search worker.
+    path(
+        "docs/",
+        csp_override({"style-src": ["'self'", "'unsafe-inline'"], "img-src": ["'self'", "data:"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+        ),
+        name="docs",
+    ),
+    path(
+        "redoc/",
+        csp_override(
+            {"style-src": ["'self'", "'unsafe-inline'"], "worker-src": ["'self'", "blob:"]}
+        )(SpectacularRedocView.as_view(url_name="api:schema")),
+        name="redoc",
+    ),
     path("problems/<slug:code>", problem_type, name="problem_type"),
 ]

@@ -121,4 +121,5 @@ def test_the_docs_load_nothing_from_other_hosts() -> None:
     for url in ("/api/docs/", "/api/redoc/"):
         html = APIClient().get(url).content.decode()
         assert "cdn" not in html.lower() and "//unpkg" not in html
+        assert "fonts.googleapis" not in html and "https://" not in html
         assert "/static/drf_spectacular_sidecar/" in html
