@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("qa", "0006_post_protection_lock_kind"),
+        ("qa", "0007_lock_kind_optional"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
