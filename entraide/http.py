@@ -36,6 +36,14 @@ def messages_of(error: Exception) -> list[str]:
     return [str(error) or _("You are not allowed to do that.")]
 
 
+def codes_of(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        items = [e for errors in error.error_dict.values() for e in errors]
+    else:
+        items = error.error_list
+    return sorted({e.code for e in items if e.code})
+
+
 def error_response(request: HttpRequest, error: Exception, back: str) -> HttpResponse:
     """Answer a refused action: JSON with the reason, or the page with a message."""
     status = status_for(error)
@@ -43,6 +51,9 @@ def error_response(request: HttpRequest, error: Exception, back: str) -> HttpRes
         body: dict[str, Any] = {"detail": " ".join(messages_of(error)), "status": status}
         if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
             body["errors"] = error.message_dict
+        if isinstance(error, ValidationError):
+            # Lets the page script react to a kind of refusal (personal data found).
+            body["codes"] = codes_of(error)
         return JsonResponse(body, status=status)
     return render(
         request,

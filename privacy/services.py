@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
@@ -21,9 +22,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Language, User
 from entraide.errors import ApplicationError
+from entraide.rendering import excerpt, plain_text, render_inline_markdown, render_markdown
+from qa.models import Comment, Post
+from search import outbox
 
 from . import registry
 from .models import Consent, ConsentKind, DataExport, ErasureRequest, ExportStatus
+from .pii import mask
 
 EXPORT_FORMAT = "entraide-personal-data/1"
 
@@ -78,7 +83,7 @@ def export_data(user: User) -> dict[str, Any]:
 
 def _contribution_count(user: User) -> int:
     # Posts, comments and votes dominate an archive's size.
-    from qa.models import Comment, Post, Vote
+    from qa.models import Vote
 
     return (
         Post.objects.filter(author=user).count()
@@ -280,3 +285,78 @@ def logs_purge(now: datetime | None = None) -> dict[str, int]:
     """Drop what is past its retention period; return how many rows per registry entry."""
     now = now or timezone.now()
     return {entry.name: entry.purge(now) for entry in registry.entries() if entry.purge is not None}
+
+
+# Personal data published by mistake -----------------------------------------
+
+
+def _mask_versions(obj: Any) -> None:
+    """Rewrite every stored revision of ``obj`` so history keeps only masked text."""
+    import reversion.models
+
+    for version in reversion.models.Version.objects.get_for_object(obj).select_related("revision"):
+        data = json.loads(version.serialized_data)
+        for item in data:
+            fields = item.get("fields", {})
+            for name, value in fields.items():
+                if isinstance(value, str):
+                    fields[name] = mask(value)
+        version.serialized_data = json.dumps(data)
+        version.save(update_fields=["serialized_data"])
+        if version.revision.comment and mask(version.revision.comment) != version.revision.comment:
+            version.revision.comment = mask(version.revision.comment)
+            version.revision.save(update_fields=["comment"])
+
+
+def _mask_notifications(obj: Any) -> None:
+    # Notifications copy a post's opening when written (notifications.models).
+    from notifications.models import Notification
+
+    notes = Notification.objects.filter(
+        target_type=ContentType.objects.get_for_model(obj), target_id=obj.pk
+    )
+    for note in notes:
+        note.body, note.title = mask(note.body), mask(note.title)
+        note.save(update_fields=["body", "title"])
+
+
+@transaction.atomic
+def post_personal_data_mask(*, staff: Any, post: Post) -> Post:
+    """Mask personal data in a published question or answer and in all its history.
+
+    Locks the post row. The original text is gone afterwards: the current
+    version, every revision, notifications quoting it, and (after re-indexing)
+    the search index.
+    """
+    if not staff.is_staff:
+        raise PermissionDenied(_("Only staff can mask personal data in others' posts."))
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    post.title = mask(post.title)
+    body = mask(post.body_source)
+    html = render_markdown(body)
+    post.body_source, post.body_html, post.excerpt = body, html, excerpt(plain_text(html))
+    post.save(update_fields=["title", "body_source", "body_html", "excerpt"])
+    _mask_versions(post)
+    _mask_notifications(post)
+    for suggestion in post.suggested_edits.all():
+        suggestion.title, suggestion.body_source = (
+            mask(suggestion.title),
+            mask(suggestion.body_source),
+        )
+        suggestion.save(update_fields=["title", "body_source"])
+    outbox.enqueue_question(post.question_id)
+    return post
+
+
+@transaction.atomic
+def comment_personal_data_mask(*, staff: Any, comment: Comment) -> Comment:
+    """Mask personal data in a published comment (comments keep no history)."""
+    if not staff.is_staff:
+        raise PermissionDenied(_("Only staff can mask personal data in others' posts."))
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    comment.body_source = mask(comment.body_source)
+    comment.body_html = render_inline_markdown(comment.body_source)
+    comment.save(update_fields=["body_source", "body_html"])
+    _mask_notifications(comment)
+    outbox.enqueue_question(comment.post.question_id)
+    return comment

@@ -15,4 +15,6 @@ urlpatterns = [
     path("accounts/privacy/delete/", views.erasure_request, name="erasure_request"),
     path("accounts/privacy/delete/cancel/", views.erasure_cancel, name="erasure_cancel"),
     path("users/<int:pk>/erase/", views.staff_erasure, name="staff_erasure"),
+    path("posts/<int:pk>/mask-personal-data/", views.post_mask, name="post_mask"),
+    path("comments/<int:pk>/mask-personal-data/", views.comment_mask, name="comment_mask"),
 ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import LoginRecord, User
 from entraide.errors import ApplicationError
 from entraide.http import error_response
+from qa.models import Comment, Post, thread_url
 
 from . import services
 from .forms import EmailNotificationsForm, PoliciesForm, StaffErasureForm
@@ -165,3 +166,27 @@ def staff_erasure(request: HttpRequest, pk: int) -> HttpResponse:
         {"member": member, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def post_mask(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(Post, pk=pk)
+    try:
+        services.post_personal_data_mask(staff=_member(request), post=post)
+    except PermissionDenied as error:
+        return error_response(request, error, thread_url(post))
+    messages.success(request, _("Personal data masked in this post and its history."))
+    return redirect(thread_url(post))
+
+
+@login_required
+@require_POST
+def comment_mask(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    try:
+        services.comment_personal_data_mask(staff=_member(request), comment=comment)
+    except PermissionDenied as error:
+        return error_response(request, error, thread_url(comment.post))
+    messages.success(request, _("Personal data masked in this comment."))
+    return redirect(thread_url(comment.post))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from mptt.forms import TreeNodeChoiceField
 
 from moderation.forms import HumanCheckMixin
+from privacy.forms import PersonalDataCheckMixin
 from versioning.services import clean_summary
 
 from . import validators
@@ -37,7 +38,7 @@ def _body_field(label: str | Promise) -> forms.CharField:
     )
 
 
-class QuestionForm(HumanCheckMixin, forms.Form):
+class QuestionForm(PersonalDataCheckMixin, HumanCheckMixin, forms.Form):
     title = _ValidatedCharField(
         validators.clean_title,
         label=_("Title"),
@@ -57,7 +58,8 @@ class QuestionForm(HumanCheckMixin, forms.Form):
     )
 
 
-class AnswerForm(HumanCheckMixin, forms.Form):
+class AnswerForm(PersonalDataCheckMixin, HumanCheckMixin, forms.Form):
+    personal_data_fields = ("body",)
     body = _body_field(_("Your answer"))
 
 
@@ -79,7 +81,8 @@ class AnswerEditForm(AnswerForm):
     summary = _summary_field()
 
 
-class CommentForm(HumanCheckMixin, forms.Form):
+class CommentForm(PersonalDataCheckMixin, HumanCheckMixin, forms.Form):
+    personal_data_fields = ("body",)
     body = _ValidatedCharField(
         validators.clean_comment,
         label=_("Comment"),
@@ -94,7 +97,7 @@ class VoteForm(forms.Form):
     )
 
 
-class SuggestEditForm(forms.Form):
+class SuggestEditForm(PersonalDataCheckMixin, forms.Form):
     """A suggested edit: the post's fields and a required summary for the reviewers."""
 
     title = QuestionForm.base_fields["title"]

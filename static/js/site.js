@@ -14,7 +14,11 @@
       headers: { "Accept": "application/json", "X-CSRFToken": data.get("csrfmiddlewaretoken") }
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
-        if (!response.ok) throw new Error(body.detail || "Something went wrong (" + response.status + ").");
+        if (!response.ok) {
+          var error = new Error(body.detail || "Something went wrong (" + response.status + ").");
+          error.codes = body.codes || [];
+          throw error;
+        }
         return body;
       });
     });
@@ -69,10 +73,26 @@
     }).catch(function (error) { showError(postMain(form), error.message); });
   }
 
-  function onComment(form) {
-    var button = form.querySelector("button[type=submit]");
+  // Personal data found in a comment: offer the same two buttons as the page
+  // without scripts (mask it, or post as written).
+  function offerPersonalDataChoice(form) {
+    if (form.querySelector(".personal-data-warning")) return;
+    var box = document.createElement("div");
+    box.className = "personal-data-warning";
+    [["mask", form.dataset.maskLabel, "primary"], ["keep", form.dataset.keepLabel, ""]].forEach(function (choice) {
+      var button = document.createElement("button");
+      button.type = "submit"; button.name = "personal_data"; button.value = choice[0];
+      button.textContent = choice[1]; button.className = choice[2];
+      box.appendChild(button);
+    });
+    form.querySelector(":scope > button[type=submit]").before(box);
+  }
+
+  function onComment(form, submitter) {
+    var button = form.querySelector(":scope > button[type=submit]");
     button.disabled = true;
-    post(form).then(function (result) {
+    var extra = submitter && submitter.name ? { name: submitter.name, value: submitter.value } : null;
+    post(form, extra).then(function (result) {
       var parentId = form.querySelector("input[name=parent]").value;
       var list = form.closest(".comments").querySelector(".comment-list");
       var holder = document.createElement("div");
@@ -89,10 +109,15 @@
       }
       var replyItem = form.closest("li.reply-form");
       if (replyItem) replyItem.remove();
-      else { form.reset(); clearError(form); }
+      else {
+        form.reset(); clearError(form);
+        var warning = form.querySelector(".personal-data-warning");
+        if (warning) warning.remove();
+      }
       item.scrollIntoView({ block: "nearest" });
     }).catch(function (error) {
       showError(form, error.message);
+      if (error.codes && error.codes.indexOf("personal_data") !== -1) offerPersonalDataChoice(form);
     }).finally(function () { button.disabled = false; });
   }
 
@@ -169,7 +194,7 @@
     } else if (form.matches("[data-accept-form]")) {
       event.preventDefault(); onAccept(form);
     } else if (form.matches(".comment-form")) {
-      event.preventDefault(); onComment(form);
+      event.preventDefault(); onComment(form, event.submitter);
     } else if (form.matches("[data-idea-vote]")) {
       event.preventDefault(); onIdeaVote(form);
     } else if (form.matches("[data-follow-form]")) {
