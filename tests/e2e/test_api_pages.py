@@ -6,7 +6,7 @@ import re
 import pytest
 
 from api.models import ApiKey, PersonalAccessToken
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import log_in, screenshot
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,11 +15,7 @@ PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 
 
 def _log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
+    log_in(page, live_server, username, PASSWORD)
 
 
 def test_a_member_makes_a_token_from_the_profile_and_revokes_it(page, live_server) -> None:

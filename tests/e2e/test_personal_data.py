@@ -30,6 +30,7 @@ def test_warned_then_masked_question_and_comment(page, live_server) -> None:
     assert "example.fr" not in Post.objects.get().body_source
 
     # A comment: the page script shows the same choice and posts without a reload.
+    page.click(".comment-add summary")
     page.fill(".comment-add textarea", "Or write to me at jean.dupont@example.fr instead")
     page.click(".comment-add button[type=submit]")
     expect(page.locator(".comment-add .inline-error")).to_contain_text("personal data")
