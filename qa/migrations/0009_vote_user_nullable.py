@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("qa", "0007_lock_kind_optional"),
+        ("qa", "0008_tag_wiki"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
