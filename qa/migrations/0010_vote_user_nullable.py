@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("qa", "0008_tag_wiki"),
+        ("qa", "0009_verification_stamp"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
