@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -24,6 +26,13 @@ HELPFUL = (Reason.QUESTION_UPVOTED, Reason.ANSWER_UPVOTED, Reason.ANSWER_ACCEPTE
 SUGGESTION_DAYS = 14
 SPOTLIGHT_AGAIN_AFTER_DAYS = 90
 SPOTLIGHT_CACHE_KEY = "community:spotlight"
+
+
+def spotlight_cache_keys() -> list[str]:
+    """One cached spotlight per interface language: the suggestion's reason is translated."""
+    return [f"{SPOTLIGHT_CACHE_KEY}:{code}" for code, _name in settings.LANGUAGES]
+
+
 SPOTLIGHT_CACHE_SECONDS = 300
 TOP_PER_CATEGORY = 5
 
@@ -84,7 +93,8 @@ def spotlight_current() -> CurrentSpotlight | None:
     Cached for five minutes (``community.services`` clears it on a change), so
     the home page pays for it once in a while, not on every view.
     """
-    current = cache.get(SPOTLIGHT_CACHE_KEY)
+    key = f"{SPOTLIGHT_CACHE_KEY}:{get_language()}"
+    current = cache.get(key)
     if current is None:
         now = timezone.now()
         chosen = (
@@ -102,7 +112,7 @@ def spotlight_current() -> CurrentSpotlight | None:
                 if suggestions
                 else False  # cached "nobody", unlike None
             )
-        cache.set(SPOTLIGHT_CACHE_KEY, current, SPOTLIGHT_CACHE_SECONDS)
+        cache.set(key, current, SPOTLIGHT_CACHE_SECONDS)
     return current or None
 
 

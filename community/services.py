@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from .models import Spotlight
-from .selectors import SPOTLIGHT_CACHE_KEY
+from .selectors import spotlight_cache_keys
 
 SPOTLIGHT_DAYS = 7
 REASON_MAX = 300
@@ -51,7 +51,7 @@ def spotlight_set(
     spotlight = Spotlight.objects.create(
         user=user, reason=reason, chosen_by=staff, starts_at=now, ends_at=now + timedelta(days=days)
     )
-    transaction.on_commit(lambda: cache.delete(SPOTLIGHT_CACHE_KEY))
+    transaction.on_commit(lambda: cache.delete_many(spotlight_cache_keys()))
     return spotlight
 
 
@@ -61,5 +61,5 @@ def spotlight_end(*, staff: Any) -> int:
     _staff(staff)
     now = timezone.now()
     ended = Spotlight.objects.filter(starts_at__lte=now, ends_at__gt=now).update(ends_at=now)
-    transaction.on_commit(lambda: cache.delete(SPOTLIGHT_CACHE_KEY))
+    transaction.on_commit(lambda: cache.delete_many(spotlight_cache_keys()))
     return ended

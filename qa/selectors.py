@@ -10,6 +10,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from moderation.selectors import ThreadModeration, thread_moderation
 from notifications.models import Follow
@@ -32,10 +34,10 @@ class QuestionSort:
     VOTES = "votes"
     UNANSWERED = "unanswered"
     CHOICES = [
-        (ACTIVE, "Active"),
-        (NEWEST, "Newest"),
-        (VOTES, "Most votes"),
-        (UNANSWERED, "Unanswered"),
+        (ACTIVE, pgettext_lazy("sort", "Active")),
+        (NEWEST, _("Newest")),
+        (VOTES, _("Most votes")),
+        (UNANSWERED, _("Unanswered")),
     ]
     ORDERING = {
         ACTIVE: ("-last_activity_at",),

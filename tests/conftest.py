@@ -78,3 +78,15 @@ def search_index(settings) -> Iterator[str]:
     index_setup(name)
     yield name
     wait(client, client.delete_index(name))
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    # A request in French leaves French active in the test's thread (Django
+    # activates a language per request and never resets it); start each test
+    # in the default language.
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
