@@ -9,7 +9,7 @@ import pytest
 
 from qa import services as qa_services
 from qa.models import Category
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import log_in, screenshot
 from tests.factories import TagFactory, UserFactory
 from wiki.models import FaqEntry, WikiPage
 
@@ -19,11 +19,7 @@ PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 
 
 def _log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
+    log_in(page, live_server, username, PASSWORD)
 
 
 def _log_out(page) -> None:

@@ -4,6 +4,7 @@ sets a status with a public note, the supporter is notified."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from ideas.models import Idea
 from notifications.models import Notification
@@ -34,7 +35,8 @@ def test_propose_vote_and_set_a_status(page, live_server) -> None:
     page.click("text=Schedule scenes by sunset time")
     page.evaluate("window.__noReload = true")
     page.click("button.idea-vote")
-    page.wait_for_function("document.getElementById('idea-votes').textContent.trim() === '1'")
+    # A locator wait: the page's Content-Security-Policy forbids eval (wait_for_function).
+    expect(page.locator("#idea-votes")).to_have_text("1")
     assert page.inner_text("button.idea-vote") == "Supported"
     assert page.evaluate("window.__noReload") is True
     _log_out(page)

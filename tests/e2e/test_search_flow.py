@@ -5,11 +5,12 @@ contact page that shows answers before a request can be sent."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from qa import services
 from search import sync
 from search.models import Deflection, SupportVisit
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import log_in, screenshot
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -64,7 +65,8 @@ def test_search_as_you_type_with_facets(page, live_server, community) -> None:
 
     page.locator("#search-q").fill("")
     page.locator("#search-q").press_sequentially("lamp", delay=40)
-    page.wait_for_function("document.querySelectorAll('.hit').length === 2")
+    # Locator waits: the pages' Content-Security-Policy forbids eval (wait_for_function).
+    expect(page.locator(".hit")).to_have_count(2)
     page.click(".facet >> text=firmware")
     page.wait_for_url(re.compile(r".*tag=firmware.*"))
     assert page.locator(".hit").count() == 1
@@ -76,10 +78,7 @@ def test_search_as_you_type_with_facets(page, live_server, community) -> None:
 
 def test_similar_questions_appear_while_typing_the_title(page, live_server, community) -> None:
     UserFactory(username="newcomer")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "newcomer")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server, "newcomer", PASSWORD)
     page.goto(f"{live_server.url}/questions/ask/")
     page.locator("#id_title").press_sequentially("My lamp is blinking red", delay=50)
     box = page.locator("#similar-questions")
@@ -110,9 +109,7 @@ def test_contact_support_shows_answers_first_and_records_the_outcome(
     page.locator("text=These answers may solve your problem").wait_for()
     page.locator("#contact-request").wait_for(state="visible")
     # Filled from the last words typed (suggestions for earlier ones may come first).
-    page.wait_for_function(
-        "document.querySelector('#id_subject').value === 'lamp blinks red since the update'"
-    )
+    expect(page.locator("#id_subject")).to_have_value("lamp blinks red since the update")
     screenshot(page, "contact-support")
     page.locator(".suggestion", has_text="The lamp blinks red").locator(
         "text=This solved it"
