@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import email_mark_verified
-from privacy.services import policies_accept
 from moderation import services as moderation
+from privacy.services import policies_accept
 from reputation.models import Reason, ReputationEvent
 from reputation.services import accept_key, reputation_import, vote_key
 
