@@ -363,14 +363,17 @@ class Importer:
             "website_url": website,
         }
 
-    def _users(self, rows: list[dict[str, str]], report: FileReport) -> None:
+    def _parsed_with_mappings(
+        self, mapping: Any, rows: list[dict[str, str]], report: FileReport
+    ) -> tuple[list[tuple[int, dict[str, str]]], dict[int, Any]]:
+        """The rows with a valid source id, and this site's existing mappings of them."""
         parsed = [(sid, row) for row in rows if (sid := self._source_id(report, row)) is not None]
-        mappings = {
-            m.source_id: m
-            for m in ImportedUser.objects.filter(
-                site=self.site, source_id__in=[sid for sid, _ in parsed]
-            )
-        }
+        ids = [sid for sid, _ in parsed]
+        existing = mapping.objects.filter(site=self.site, source_id__in=ids)
+        return parsed, {m.source_id: m for m in existing}
+
+    def _users(self, rows: list[dict[str, str]], report: FileReport) -> None:
+        parsed, mappings = self._parsed_with_mappings(ImportedUser, rows, report)
         new: list[tuple[int, int, User, int]] = []
         changed: list[tuple[ImportedUser, dict[str, Any], int, int]] = []
         for sid, row in parsed:
@@ -1013,13 +1016,7 @@ class Importer:
     # Comments -------------------------------------------------------------------
 
     def _comments(self, rows: list[dict[str, str]], report: FileReport) -> None:
-        parsed = [(sid, row) for row in rows if (sid := self._source_id(report, row)) is not None]
-        mappings = {
-            m.source_id: m
-            for m in ImportedComment.objects.filter(
-                site=self.site, source_id__in=[s for s, _ in parsed]
-            )
-        }
+        parsed, mappings = self._parsed_with_mappings(ImportedComment, rows, report)
         posts = dict(
             ImportedPost.objects.filter(
                 site=self.site,

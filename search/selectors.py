@@ -182,14 +182,16 @@ def credit_of(doc: dict[str, Any]) -> tuple[str, int]:
     return (doc["type"], int(doc["object_id"]))
 
 
-def _hit(doc: dict[str, Any]) -> Hit:
-    formatted = doc.get("_formatted") or doc
+def hit_from_document(
+    doc: dict[str, Any], *, title_html: str, snippet_html: str, answer_html: str
+) -> Hit:
+    """A result from an engine document; the caller supplies the marked-up parts."""
     return Hit(
         document=doc["id"],
         kind=doc["type"],
         object_id=int(doc["object_id"]),
-        title_html=marked_html(formatted.get("title") or doc["title"]),
-        snippet_html=marked_html(_snippet(formatted)),
+        title_html=title_html,
+        snippet_html=snippet_html,
         url=doc["url"],
         tags=doc.get("tags") or [],
         category_path=doc.get("category_path") or "",
@@ -198,6 +200,16 @@ def _hit(doc: dict[str, Any]) -> Hit:
         has_accepted=bool(doc.get("has_accepted")),
         status=doc.get("status") or "open",
         credit=credit_of(doc),
+        answer_html=answer_html,
+    )
+
+
+def _hit(doc: dict[str, Any]) -> Hit:
+    formatted = doc.get("_formatted") or doc
+    return hit_from_document(
+        doc,
+        title_html=marked_html(formatted.get("title") or doc["title"]),
+        snippet_html=marked_html(_snippet(formatted)),
         answer_html=marked_html(
             formatted.get("accepted_answer") or next(iter(formatted.get("answers") or []), "")
         ),

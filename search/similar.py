@@ -33,12 +33,11 @@ from .selectors import (
     POST,
     PRE,
     QUERY_MAX,
-    Hit,
     SearchFilters,
     SearchResults,
     clean_text,
-    credit_of,
     database_search,
+    hit_from_document,
     marked_html,
 )
 
@@ -139,20 +138,10 @@ def similar(
     for object_id in ranked:
         doc = docs[object_id]
         hits.append(
-            Hit(
-                document=doc["id"],
-                kind=doc["type"],
-                object_id=object_id,
+            hit_from_document(
+                doc,
                 title_html=_mark(doc["title"], words),
                 snippet_html=_mark(crops.get(object_id, ("", ""))[1], words),
-                url=doc["url"],
-                tags=doc.get("tags") or [],
-                category_path=doc.get("category_path") or "",
-                score=int(doc.get("score") or 0),
-                answer_count=int(doc.get("answer_count") or 0),
-                has_accepted=bool(doc.get("has_accepted")),
-                status=doc.get("status") or "open",
-                credit=credit_of(doc),
                 answer_html=_mark(crops.get(object_id, ("", ""))[0], words),
             )
         )
