@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from entraide.http import error_response
 from entraide.links import link
 
-from . import deflection, selectors
+from . import deflection, helpfulness, selectors
 from .forms import PeriodForm
 from .refresh import last_refresh
 from .selectors import Panel, Period
@@ -29,6 +29,14 @@ def _responsiveness(period: Period) -> Panel:
         tables=[selectors.responsiveness_by_category(period), weekly],
         charts=charts,
     )
+
+
+def _engagement(period: Period) -> Panel:
+    panel = selectors.engagement(period)
+    tables, figures = helpfulness.helpfulness(period)
+    panel.tables += tables
+    panel.figures += figures
+    return panel
 
 
 # Each panel in page order, with the tables it holds: a CSV export computes
@@ -44,7 +52,15 @@ PANELS: list[tuple[Callable[[Period], Panel], tuple[str, ...]]] = [
         else []
     ),
     (_responsiveness, ("responsiveness", "questions-weekly")),
-    (selectors.engagement, ("contributors-by-role", "new-members-weekly")),
+    (
+        _engagement,
+        (
+            "contributors-by-role",
+            "new-members-weekly",
+            "helpfulness-most-answered",
+            "helpfulness-least-helpful",
+        ),
+    ),
     (selectors.trends, ("rising-tags", "rising-categories", "spikes")),
 ]
 

@@ -73,6 +73,7 @@ def faq_entry(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "source_url": thread_url(entry.source_answer) if entry.source_answer else "",
         "my_vote": _my_vote(request, HelpfulVote.Kind.FAQ, entry.pk),
+        "show_counts": permissions.can_see_helpful_counts(request.user),
         "return_form": ReturnToDraftForm(),
         "verify_form": VerifyForm(
             initial={"until": entry.verified_until, "note": entry.verified_note}

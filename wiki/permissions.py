@@ -64,6 +64,11 @@ def can_approve_faq_entry(user: Any, entry: FaqEntry) -> Decision:
     return decision
 
 
+def can_see_helpful_counts(user: Any) -> bool:
+    """Staff and super-users see how many found a page helpful; visitors only answer."""
+    return user.is_authenticated and is_trusted_everywhere(user)
+
+
 def can_stamp_verified(user: Any) -> Decision:
     decision = can_write(user)
     if decision and not user.is_staff:

@@ -50,6 +50,7 @@ def page_detail(request: HttpRequest, page: WikiPage) -> HttpResponse:
         "can_edit": permissions.can_edit_wiki_page(request.user, page),
         "can_lock": permissions.can_lock_wiki_page(request.user),
         "my_vote": _my_vote(request, HelpfulVote.Kind.WIKI, page.pk),
+        "show_counts": permissions.can_see_helpful_counts(request.user),
     }
     return render(request, "wiki/page.html", context)
 
