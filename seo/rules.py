@@ -82,19 +82,32 @@ def qa_page(question: Post, answers: list[Post]) -> dict[str, Any] | None:
     return {"@context": "https://schema.org", "@type": "QAPage", "mainEntity": entity}
 
 
-def faq_page(entries: list[tuple[str, str]]) -> dict[str, Any] | None:
-    """schema.org ``FAQPage`` from (question, answer HTML) pairs; ``None`` when empty."""
+def faq_page(entries: list[tuple[str, str]], *, url: str = "") -> dict[str, Any] | None:
+    """schema.org ``FAQPage`` from (question, answer HTML) pairs, the published
+    entries the FAQ page shows; ``None`` when empty. ``url``: the page's path."""
+    entries = [(q, a) for q, a in entries if q.strip() and a.strip()]
     if not entries:
         return None
-    return {
-        "@context": "https://schema.org",
-        "@type": "FAQPage",
-        "mainEntity": [
-            {
-                "@type": "Question",
-                "name": question,
-                "acceptedAnswer": {"@type": "Answer", "text": answer},
-            }
-            for question, answer in entries
-        ],
-    }
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "FAQPage"}
+    if url:
+        data["url"] = absolute(url)
+    data["mainEntity"] = [
+        {
+            "@type": "Question",
+            "name": question,
+            "acceptedAnswer": {"@type": "Answer", "text": answer},
+        }
+        for question, answer in entries
+    ]
+    return data
+
+
+def wiki_page_is_indexable(page: Any) -> bool:
+    """A wiki page without text (a placeholder) is thin content; the home page
+    lists the others and is always indexable."""
+    return page.parent_id is None or bool(page.body_html.strip())
+
+
+def indexable_wiki_pages_q() -> Q:
+    """``wiki_page_is_indexable`` in SQL, for the sitemap."""
+    return Q(parent__isnull=True) | ~Q(body_html="")

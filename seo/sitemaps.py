@@ -7,8 +7,9 @@ from django.db.models import QuerySet
 
 from entraide.links import link
 from qa.models import Post, Tag
+from wiki.models import FaqEntry, FaqStatus, WikiPage
 
-from .rules import indexable_questions_q
+from .rules import indexable_questions_q, indexable_wiki_pages_q
 
 
 class QuestionSitemap(Sitemap):
@@ -39,5 +40,45 @@ class TagSitemap(Sitemap):
         return link("qa:tag_detail", name=item.name)
 
 
+class FaqSitemap(Sitemap):
+    """The FAQ page and each published entry's own page (drafts are noindex)."""
+
+    changefreq = "weekly"
+
+    def items(self) -> list[FaqEntry | None]:
+        entries = FaqEntry.objects.filter(status=FaqStatus.PUBLISHED).only("slug", "updated_at")
+        return [None, *entries.order_by("pk")]
+
+    def location(self, item: FaqEntry | None) -> str:
+        return link("wiki:faq_index") if item is None else item.get_absolute_url()
+
+    def lastmod(self, item: FaqEntry | None) -> Any:
+        return None if item is None else item.updated_at
+
+
+class WikiSitemap(Sitemap):
+    """Wiki pages with text (empty placeholders are noindex)."""
+
+    changefreq = "weekly"
+
+    def items(self) -> QuerySet[WikiPage]:
+        return (
+            WikiPage.objects.filter(indexable_wiki_pages_q())
+            .only("path", "updated_at")
+            .order_by("tree_id", "lft")
+        )
+
+    def location(self, item: WikiPage) -> str:
+        return item.get_absolute_url()
+
+    def lastmod(self, item: WikiPage) -> Any:
+        return item.updated_at
+
+
 def sitemaps() -> dict[str, type[Sitemap] | Sitemap]:
-    return {"questions": QuestionSitemap, "tags": TagSitemap}
+    return {
+        "questions": QuestionSitemap,
+        "tags": TagSitemap,
+        "faq": FaqSitemap,
+        "wiki": WikiSitemap,
+    }

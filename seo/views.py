@@ -16,6 +16,12 @@ DISALLOWED = [
     "/questions/ask/",
     "/ideas/new/",
     "/bounties/",
+    "/faq/new/",
+    "/faq/desk/",
+    "/faq/reverify/",
+    # Wiki actions (_edit, _history …): a slug never starts with "_".
+    "/wiki/_",
+    "/wiki/*/_",
 ]
 
 

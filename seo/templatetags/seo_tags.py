@@ -6,7 +6,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from seo.rules import absolute, is_indexable, qa_page
+from seo.rules import absolute, faq_page, is_indexable, qa_page, wiki_page_is_indexable
 
 register = template.Library()
 
@@ -41,6 +41,18 @@ def qa_json_ld(page: Any) -> SafeString:
     return json_ld(qa_page(page.question, page.answers))
 
 
+@register.simple_tag(takes_context=True)
+def faq_json_ld(context: Any, sections: Any) -> SafeString:
+    """The FAQ page's FAQPage JSON-LD: every published entry it shows."""
+    entries = [(e.question, e.answer_html) for section in sections for e in section.entries]
+    return json_ld(faq_page(entries, url=context["request"].path))
+
+
 @register.filter
 def indexable(question: Any) -> bool:
     return is_indexable(question)
+
+
+@register.filter
+def wiki_indexable(page: Any) -> bool:
+    return wiki_page_is_indexable(page)

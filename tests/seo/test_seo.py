@@ -222,3 +222,88 @@ def test_the_sitemap_query_count_does_not_grow_with_questions(
     with django_assert_max_num_queries(2):  # count + rows
         client.get("/sitemap-questions.xml")
     assert UserFactory()
+
+
+# FAQ and wiki -------------------------------------------------------------------
+
+
+def _faq_entry(question: str, *, publish: bool = True):
+    from wiki import services as wiki_services
+    from wiki.models import FaqEntry, FaqStatus
+
+    entry = wiki_services.faq_entry_create(
+        author=UserFactory(is_staff=True),
+        question=question,
+        answer="Hold the switch for **five seconds** until the bulb blinks <twice>.",
+    )
+    if publish:
+        FaqEntry.objects.filter(pk=entry.pk).update(
+            status=FaqStatus.PUBLISHED, published_at=timezone.now()
+        )
+    return entry
+
+
+def _wiki_page(slug: str, body: str):
+    from wiki import services as wiki_services
+
+    return wiki_services.wiki_page_create(
+        author=UserFactory(reputation=1000),
+        parent=wiki_services.wiki_root(),
+        slug=slug,
+        title=slug.title(),
+        body=body,
+    )
+
+
+def test_the_faq_page_carries_valid_faq_page_json_ld(client) -> None:
+    assert _json_ld(client.get("/faq/").content.decode()) == []  # nothing published yet
+    _faq_entry("How do I pair a bulb?")
+    _faq_entry("Where is my invoice?")
+    _faq_entry("A draft nobody may see?", publish=False)
+    (data,) = _json_ld(client.get("/faq/").content.decode())
+    validate_faq_page(data)
+    assert data["url"] == f"{SITE}/faq/"
+    assert sorted(item["name"] for item in data["mainEntity"]) == [
+        "How do I pair a bulb?",
+        "Where is my invoice?",
+    ]
+    text = data["mainEntity"][0]["acceptedAnswer"]["text"]
+    assert "<strong>five seconds</strong>" in text and "<twice>" not in text
+
+
+def test_faq_entries_and_wiki_pages_name_one_absolute_canonical(client) -> None:
+    entry = _faq_entry("How do I pair a bulb?")
+    page = _wiki_page("setup", "Plug the hub in, then open the app.")
+    for url in (entry.get_absolute_url(), page.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert re.findall(r'<link rel="canonical" href="([^"]+)">', html) == [f"{SITE}{url}"]
+        assert _robots(client, url) == ""
+
+
+def test_drafts_and_empty_wiki_pages_are_noindex(client) -> None:
+    draft = _faq_entry("A draft only staff see?", publish=False)
+    client.force_login(UserFactory(is_staff=True))
+    assert "noindex" in _robots(client, draft.get_absolute_url())
+    empty = _wiki_page("placeholder", "")
+    assert _robots(client, empty.get_absolute_url()) == "noindex, follow"
+    assert _robots(client, "/wiki/") == ""  # the home page lists the others
+
+
+def test_the_sitemap_lists_the_faq_and_wiki_pages_worth_indexing(client) -> None:
+    entry = _faq_entry("How do I pair a bulb?")
+    draft = _faq_entry("A draft for later?", publish=False)
+    page = _wiki_page("setup", "Plug the hub in, then open the app.")
+    empty = _wiki_page("placeholder", "")
+    sections = _locations(client, "/sitemap.xml")
+    assert any(url.endswith("/sitemap-faq.xml") for url in sections)
+    assert any(url.endswith("/sitemap-wiki.xml") for url in sections)
+    faq = [url.split("testserver")[1] for url in _locations(client, "/sitemap-faq.xml")]
+    assert faq == ["/faq/", entry.get_absolute_url()] and draft.get_absolute_url() not in faq
+    wiki = [url.split("testserver")[1] for url in _locations(client, "/sitemap-wiki.xml")]
+    assert wiki == ["/wiki/", page.get_absolute_url()] and empty.get_absolute_url() not in wiki
+
+
+def test_robots_txt_keeps_crawlers_out_of_faq_and_wiki_tools(client) -> None:
+    text = client.get("/robots.txt").content.decode()
+    assert "Disallow: /faq/desk/" in text and "Disallow: /wiki/*/_" in text
+    assert "Disallow: /faq/\n" not in text and "Disallow: /wiki/\n" not in text
