@@ -8,6 +8,9 @@ from .charts import weekly_chart
 from .refresh import week_sql
 from .selectors import Panel, Period, Table, _as_date, _rows, _share
 
+# Searches and support visits belong to no category.
+_WHOLE_SITE = "Searches and support visits have no category: this panel covers the whole site."
+
 
 def is_available() -> bool:
     """Whether the search app has its log and ledger models (no query)."""
@@ -96,6 +99,7 @@ def deflection(period: Period) -> Panel:
             ("Deflection rate", _share(ended_total - totals[3], ended_total)),
             ("Tickets saved", f"{totals[4]:,}"),
         ],
+        note=_WHOLE_SITE if period.category else "",
     )
 
 
@@ -124,16 +128,18 @@ def content_gaps(period: Period) -> Panel:
                 "Top searches with no result",
                 ["Search", "Times", "Last searched"],
                 [[q, n, str(last)[:16]] for q, n, last in empty],
+                drafts_from_rows=faq_drafts_available(),
             ),
             Table(
                 "searches-without-click",
                 "Top searches nobody clicked",
                 ["Search", "Times", "Results on average"],
                 [[q, n, round(float(avg), 1)] for q, n, avg in unclicked],
+                drafts_from_rows=faq_drafts_available(),
             ),
         ],
         note="Turn a frequent search into a FAQ entry: “Start a FAQ draft” creates a draft "
-        "with the search as its question.",
+        "with the search as its question." + (f" {_WHOLE_SITE}" if period.category else ""),
     )
 
 

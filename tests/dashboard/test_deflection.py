@@ -90,8 +90,23 @@ def test_a_faq_draft_starts_from_a_search_in_one_click(client) -> None:
     dashboard_refresh()
     client.force_login(UserFactory(is_staff=True))
     page = client.get("/staff/dashboard/").content.decode()
-    assert "Start a FAQ draft" in page
+    # The button on the search's row (not only the panel's note naming it).
+    row = page.split('<th scope="row">warranty claim</th>')[1].split("</tr>")[0]
+    assert 'action="/staff/dashboard/faq-draft/"' in row
+    assert '<input type="hidden" name="query" value="warranty claim">' in row
+    assert '<button type="submit" class="link">Start a FAQ draft</button>' in row
     response = client.post("/staff/dashboard/faq-draft/", {"query": "warranty claim", "times": 1})
     entry = faq_entries.get()
     assert entry.status == "draft" and entry.question.lower().startswith("warranty claim")
     assert response.status_code == 302
+
+
+def test_search_panels_say_the_category_filter_does_not_apply() -> None:
+    from qa.models import Category
+
+    period = _period()
+    assert "no category" not in deflection.deflection(period).note
+    category = Category.objects.create(name="Devices", slug="devices")
+    period = Period(period.start, period.end, category)
+    assert "whole site" in deflection.deflection(period).note
+    assert "whole site" in deflection.content_gaps(period).note
