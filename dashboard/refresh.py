@@ -109,10 +109,30 @@ class Refreshed:
         )
 
 
-@transaction.atomic
 def dashboard_refresh(*, full: bool = False) -> Refreshed:
     """Rebuild the rollups (the recent part, or everything with ``full`` or on
-    the first run)."""
+    the first run), then refresh what the planner knows of them."""
+    refreshed = _rebuild(full=full)
+    _tidy()
+    return refreshed
+
+
+def _tidy() -> None:
+    """On PostgreSQL, fresh statistics for the rewritten rollups and, outside a
+    transaction, their visibility map: rows just rewritten are not all-visible
+    until vacuumed (autovacuum may wait hours), so the dashboard's index-only
+    scans would visit the table for each row, and stale statistics made the
+    planner hash a whole period of member-weeks instead of probing per member."""
+    if connection.vendor != "postgresql":
+        return
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    with connection.cursor() as cursor:
+        for model in (QuestionFact, MemberWeek):
+            cursor.execute(f"{command} {model._meta.db_table}")
+
+
+@transaction.atomic
+def _rebuild(*, full: bool) -> Refreshed:
     started = time.perf_counter()
     now = timezone.now()
     full = full or not RefreshState.objects.exists()

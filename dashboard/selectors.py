@@ -124,49 +124,69 @@ def _questions_cte(period: Period) -> tuple[str, list[Any]]:
     return sql, [period.start, period.end, *params]
 
 
-# The median per top-level category and overall (root -1) from one pass of
-# ranks: the middle row, or the mean of the two middle rows.
-_MEDIAN = """
-    {name}_ranked AS (
-        SELECT root, {column} AS s,
-               ROW_NUMBER() OVER (PARTITION BY root ORDER BY {column}) AS rn,
-               COUNT(*) OVER (PARTITION BY root) AS n,
-               ROW_NUMBER() OVER (ORDER BY {column}) AS all_rn,
-               COUNT(*) OVER () AS all_n
-          FROM d WHERE {column} IS NOT NULL
-    ),
-    {name} AS (
-        SELECT root, AVG(s) AS m FROM {name}_ranked
-         WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY root
-        UNION ALL
-        SELECT -1, AVG(s) FROM {name}_ranked WHERE all_rn IN ((all_n + 1) / 2, (all_n + 2) / 2)
-    )"""
+_FACTS = "dashboard_questionfact"
+_TIMINGS = {"first": "first_answer_seconds", "accepted": "accepted_seconds"}
 
-_TOTALS = """
-    SELECT {root}, COUNT(*) AS asked,
-           SUM(CASE WHEN first_s IS NULL THEN 1 ELSE 0 END) AS unanswered,
-           SUM(CASE WHEN first_s <= {day} THEN 1 ELSE 0 END) AS within_day
-      FROM d"""
+
+def _median_sql(period: Period, column: str, root: int | None, count: int) -> tuple[str, list[Any]]:
+    """One SELECT giving the median of ``column`` over the period's questions
+    (of one top-level category, or all): the database walks an index in
+    ``column`` order, skips to the middle and averages the one or two middle
+    rows. No sort, whatever the period's length. ``count``: the non-null rows."""
+    where, params = _category_filter(period, "category_id")
+    name = f"questionfact_{'root_' if root is not None else ''}" + (
+        "first_idx" if column == _TIMINGS["first"] else "accept_idx"
+    )
+    # SQLite's planner would rather sort the period's rows than walk the whole
+    # index; PostgreSQL picks the walk by itself.
+    hint = f" INDEXED BY {name}" if connection.vendor == "sqlite" else ""
+    of_root = "root = %s AND " if root is not None else ""
+    return (
+        f"""SELECT {-1 if root is None else int(root)}, '{column}', AVG(s) FROM (
+            SELECT {column} AS s FROM {_FACTS}{hint}
+             WHERE {of_root}{column} IS NOT NULL AND created_at >= %s AND created_at < %s{where}
+             ORDER BY {column} LIMIT {2 - count % 2} OFFSET {(count - 1) // 2}
+        ) middle""",
+        [*([root] if root is not None else []), period.start, period.end, *params],
+    )
 
 
 def responsiveness_by_category(period: Period) -> Table:
     """Per top-level category and overall: questions, unanswered, answered
-    within 24 h, median time to the first answer and to an accepted answer."""
-    cte, params = _questions_cte(period)
-    sql = f"""
-        WITH {cte},
-        {_MEDIAN.format(name="first_median", column="first_s")},
-        {_MEDIAN.format(name="accepted_median", column="accepted_s")},
-        totals AS (
-            {_TOTALS.format(root="root", day=DAY)} GROUP BY root
-            UNION ALL
-            {_TOTALS.format(root="-1", day=DAY)}
+    within 24 h, median time to the first answer and to an accepted answer.
+
+    Two statements: the counts per top-level category (from a covering index),
+    then every median at once, each an ordered index walk (``_median_sql``)."""
+    where, params = _category_filter(period, "category_id")
+    counts = _rows(
+        f"""
+        SELECT root, COUNT(*),
+               SUM(CASE WHEN first_answer_seconds IS NULL THEN 1 ELSE 0 END),
+               SUM(CASE WHEN first_answer_seconds <= {DAY} THEN 1 ELSE 0 END),
+               COUNT(first_answer_seconds), COUNT(accepted_seconds)
+          FROM {_FACTS}
+         WHERE created_at >= %s AND created_at < %s{where}
+         GROUP BY root
+         ORDER BY COUNT(*) DESC, root""",
+        [period.start, period.end, *params],
+    )
+    # The few per-category rows add up to the overall one.
+    overall = [-1, *(sum(row[i] or 0 for row in counts) for i in range(1, 6))]
+    groups = [*counts, overall]
+    parts = [
+        _median_sql(period, column, None if root == -1 else root, count)
+        for root, _asked, _none, _day, *timed in groups
+        for column, count in zip(_TIMINGS.values(), timed, strict=True)
+        if count
+    ]
+    medians = {
+        (root, column): value
+        for root, column, value in (
+            _rows(" UNION ALL ".join(sql for sql, _ in parts), [p for _, ps in parts for p in ps])
+            if parts
+            else []
         )
-        SELECT t.root, t.asked, t.unanswered, t.within_day, f.m, a.m
-          FROM totals t
-          LEFT JOIN first_median f ON f.root = t.root
-          LEFT JOIN accepted_median a ON a.root = t.root
-         ORDER BY CASE WHEN t.root = -1 THEN 1 ELSE 0 END, t.asked DESC"""
+    }
     roots = _roots()
     rows = [
         [
@@ -174,10 +194,10 @@ def responsiveness_by_category(period: Period) -> Table:
             asked,
             unanswered,
             _share(within_day, asked),
-            _hours(first),
-            _hours(accepted),
+            _hours(medians.get((root, _TIMINGS["first"]))),
+            _hours(medians.get((root, _TIMINGS["accepted"]))),
         ]
-        for root, asked, unanswered, within_day, first, accepted in _rows(sql, params)
+        for root, asked, unanswered, within_day, *_ in groups
     ]
     return Table(
         "responsiveness",

@@ -516,9 +516,15 @@ def build_dataset(spec: DatasetSpec, *, log: Log = _silent) -> dict[str, float]:
         accepting = []
         for posts, plan in zip(posts_of, plans, strict=True):
             if plan.accepted is not None:
-                posts[0].accepted_answer_id = posts[1 + plan.accepted].pk
+                accepted = posts[1 + plan.accepted]
+                posts[0].accepted_answer_id = accepted.pk
+                # Accepted 1–48 hours after the answer (no draw: the plan stays
+                # the same), so the dashboard's time-to-accept has data.
+                posts[0].accepted_at = min(
+                    timezone.now(), accepted.created_at + timedelta(hours=1 + accepted.pk % 48)
+                )
                 accepting.append(posts[0])
-        Post.objects.bulk_update(accepting, ["accepted_answer"], batch_size=500)
+        Post.objects.bulk_update(accepting, ["accepted_answer", "accepted_at"], batch_size=500)
         step(f"{len(answers):,} answers, {len(accepting):,} accepted")
         _create_comments(plans, posts_of, comment_html)
         step(f"{Comment.objects.count():,} comments")
@@ -671,6 +677,16 @@ def ensure_schema(*, log: Log = _silent) -> None:
                 cursor.execute(f"DROP TABLE IF EXISTS {quote(table)}{cascade}")
             if connection.vendor == "sqlite":
                 cursor.execute("PRAGMA foreign_keys = ON")
+            else:
+                # Trigger functions outlive their tables and migrate would
+                # fail creating them again.
+                cursor.execute(
+                    "SELECT p.proname FROM pg_proc p JOIN pg_namespace n"
+                    " ON n.oid = p.pronamespace WHERE n.nspname = current_schema()"
+                    " AND p.prorettype = 'trigger'::regtype"
+                )
+                for (function,) in cursor.fetchall():
+                    cursor.execute(f"DROP FUNCTION IF EXISTS {quote(function)}() CASCADE")
     call_command("migrate", interactive=False, verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TABLE IF NOT EXISTS {_SCHEMA_TABLE} (fingerprint varchar(64))")

@@ -252,3 +252,37 @@ def test_only_staff_start_faq_drafts(client) -> None:
     client.force_login(UserFactory())
     assert client.post("/staff/dashboard/faq-draft/", {"query": "x"}).status_code == 403
     assert client.get("/staff/dashboard/faq-draft/").status_code == 405
+
+
+@pytest.mark.parametrize("counts", [(1, 2), (4, 5), (7, 6)])
+def test_medians_match_python_for_odd_and_even_counts(counts) -> None:
+    import random
+    import statistics
+
+    rng = random.Random(sum(counts))
+    devices = Category.objects.create(name="Devices", slug="devices")
+    billing = Category.objects.create(name="Billing", slug="billing")
+    first: dict[str, list[float]] = {"Devices": [], "Billing": []}
+    accepted: dict[str, list[float]] = {"Devices": [], "Billing": []}
+    for category, n in zip((devices, billing), counts, strict=True):
+        for _ in range(n):
+            hours = rng.randint(1, 200)
+            _question(hours_to_answer=hours, hours_to_accept=hours + 2, category=category)
+            first[category.name].append(hours)
+            accepted[category.name].append(hours + 2)
+        _question(category=category)  # unanswered: no timing, still counted
+    rows = _by_name(selectors.responsiveness_by_category(_period()))
+
+    def shown(hours: list[float]) -> str:
+        return selectors._hours(statistics.median(hours) * 3600)
+
+    for name in ("Devices", "Billing"):
+        assert rows[name][3:] == [shown(first[name]), shown(accepted[name])]
+    everything = first["Devices"] + first["Billing"]
+    assert rows["All categories"][0] == sum(counts) + 2
+    assert rows["All categories"][3] == shown(everything)
+
+
+def test_an_empty_period_still_has_the_overall_row() -> None:
+    rows = _by_name(selectors.responsiveness_by_category(_period()))
+    assert rows == {"All categories": [0, 0, "–", "–", "–"]}
