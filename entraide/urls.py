@@ -10,6 +10,7 @@ admin.site.login = login_required(admin.site.login)  # type: ignore[method-assig
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("", include("seo.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
