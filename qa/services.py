@@ -582,7 +582,7 @@ def post_remove(*, post: Post, by: Any, reason: str, spam_penalty: bool = False)
         Post.objects.filter(pk=question.pk).update(**changes)
     reputation.reputation_reverse_post(post=post)
     if spam_penalty:
-        reputation.reputation_penalise_spam(post=post, moderator=by)
+        reputation.reputation_penalise_spam(post=post, moderator=by, deleted_at=now)
     moderation.post_removed(post=post, by=by, reason=reason)
     outbox.enqueue_question(post.question_id)
     post.refresh_from_db()
@@ -591,10 +591,9 @@ def post_remove(*, post: Post, by: Any, reason: str, spam_penalty: bool = False)
 
 @transaction.atomic
 def post_undelete(*, user: Any, post: Post, reason: str = "") -> Post:
-    """Bring a deleted post back (staff): it returns to lists, counts and search.
-
-    The reputation its deletion reversed stays reversed; votes cast from now
-    on count again.
+    """Bring a deleted post back (staff): it returns to lists, counts, search,
+    and its author gets back the reputation its votes earned (and any spam
+    penalty is lifted).
     """
     post = _lock_post(post.pk)
     require(permissions.can_undelete_post(user, post))
@@ -604,6 +603,7 @@ def post_undelete(*, user: Any, post: Post, reason: str = "") -> Post:
     else:
         _lock_post(post.question_id)
         Post.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") + 1)
+    reputation.reputation_restore_post(post=post)
     log_action(
         actor=user,
         action=ActionType.POST_UNDELETED,

@@ -27,9 +27,16 @@ class Reason(models.TextChoices):
     UNDONE = "undone", "Undone (vote retracted or changed, answer unaccepted)"
     POST_DELETED = "post_deleted", "Post deleted"
     SERIAL_VOTING = "serial_voting", "Serial voting reversed"
+    # Reverses a "post deleted" reversal: the credit counts again.
+    POST_UNDELETED = "post_undeleted", "Post undeleted"
 
 
-REVERSAL_REASONS = {Reason.UNDONE, Reason.POST_DELETED, Reason.SERIAL_VOTING}
+REVERSAL_REASONS = {
+    Reason.UNDONE,
+    Reason.POST_DELETED,
+    Reason.SERIAL_VOTING,
+    Reason.POST_UNDELETED,
+}
 
 
 class ReputationEvent(models.Model):
@@ -67,7 +74,7 @@ class ReputationEvent(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(reverses__isnull=True)
-                | Q(reason__in=["undone", "post_deleted", "serial_voting"]),
+                | Q(reason__in=["undone", "post_deleted", "serial_voting", "post_undeleted"]),
                 name="reversal_rows_have_a_reversal_reason",
             ),
         ]

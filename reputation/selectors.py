@@ -37,6 +37,7 @@ REVERSAL_LABELS = {
     Reason.UNDONE: "vote or acceptance undone",
     Reason.POST_DELETED: "post deleted",
     Reason.SERIAL_VOTING: "serial voting",
+    Reason.POST_UNDELETED: "post undeleted",
 }
 
 _TIER_ORDER = {BadgeTier.GOLD: 0, BadgeTier.SILVER: 1, BadgeTier.BRONZE: 2}
@@ -253,9 +254,12 @@ def _history_row(event: ReputationEvent, *, may_see_deleted: bool) -> HistoryRow
     if is_reversal:
         reversal_label = REVERSAL_LABELS.get(Reason(event.reason), label)
         original = event.reverses
-        label = f"Reversed: {reversal_label}"
-        if original is not None:
-            label += f" ({original.get_reason_display()})"
+        if event.reason == Reason.POST_UNDELETED:
+            label = f"Restored: {reversal_label}"
+        else:
+            label = f"Reversed: {reversal_label}"
+            if original is not None:
+                label += f" ({original.get_reason_display()})"
     reversed_by = getattr(event, "reversed_by", None)
     reversed_by_label = ""
     if reversed_by is not None:

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet, Sum, Value
+from django.db.models import F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -135,27 +135,37 @@ def reputation_reverse(*, credits: QuerySet[ReputationEvent], reason: Reason) ->
     """Reverse every credit in ``credits`` not reversed yet; return how many.
 
     A credit is reversed at most once: the reversal row's one-to-one link to
-    it is unique, so a race leaves a single reversal.
+    it is unique, so a race leaves a single reversal. A credit given back by
+    an undeletion is a chain (credit → "post deleted" → "post undeleted"):
+    its live end is the "post undeleted" row, which is what gets reversed.
     """
-    live = list(credits.filter(reverses__isnull=True, reversed_by__isnull=True).order_by("pk"))
-    users_lock(credit.user_id for credit in live)
+    live = list(
+        credits.filter(reversed_by__isnull=True)
+        .filter(Q(reverses__isnull=True) | Q(reason=Reason.POST_UNDELETED))
+        .order_by("pk")
+    )
+    return _reverse_rows(live, reason)
+
+
+def _reverse_rows(rows: list[ReputationEvent], reason: Reason) -> int:
+    users_lock(row.user_id for row in rows)
     reversed_count = 0
-    for credit in live:
-        applied = _floored(credit.user_id, -credit.amount)
+    for row in rows:
+        applied = _floored(row.user_id, -row.amount)
         try:
             with transaction.atomic():
                 ReputationEvent.objects.create(
-                    user_id=credit.user_id,
+                    user_id=row.user_id,
                     amount=applied,
                     reason=reason,
-                    key=credit.key,
-                    post_id=credit.post_id,
-                    actor_id=credit.actor_id,
-                    reverses=credit,
+                    key=row.key,
+                    post_id=row.post_id,
+                    actor_id=row.actor_id,
+                    reverses=row,
                 )
         except IntegrityError:
             continue
-        _move(credit.user_id, applied)
+        _move(row.user_id, applied)
         reversed_count += 1
     return reversed_count
 
@@ -268,14 +278,36 @@ def reputation_reverse_post(*, post: Any) -> None:
     )
 
 
-def reputation_penalise_spam(*, post: Any, moderator: Any) -> None:
-    """−100 to the author of a post deleted as spam or abuse, once per post."""
+def reputation_restore_post(*, post: Any) -> None:
+    """An undeleted post earns again what its deletion reversed.
+
+    Only the credits of votes that still stand come back: the acceptance of a
+    deleted answer was withdrawn with it, and a refunded bounty stays closed.
+    A spam penalty is lifted too — staff undeleting the post say it was no
+    spam — and the next deletion as spam costs the author again (its key
+    names the deletion).
+    """
+    from qa.models import Vote  # qa's services import this module
+
+    vote_keys = [vote_key(pk) for pk in Vote.objects.filter(post=post).values_list("pk", flat=True)]
+    deletions = ReputationEvent.objects.filter(
+        post=post, reason=Reason.POST_DELETED, key__in=vote_keys, reversed_by__isnull=True
+    )
+    _reverse_rows(list(deletions.order_by("pk")), Reason.POST_UNDELETED)
+    reputation_reverse(
+        credits=ReputationEvent.objects.filter(post=post, reason=Reason.SPAM_PENALTY),
+        reason=Reason.UNDONE,
+    )
+
+
+def reputation_penalise_spam(*, post: Any, moderator: Any, deleted_at: datetime) -> None:
+    """−100 to the author of a post deleted as spam or abuse, once per deletion."""
     users_lock([post.author_id])
     reputation_credit(
         user_id=post.author_id,
         amount=_rule("SPAM_PENALTY"),
         reason=Reason.SPAM_PENALTY,
-        key=f"spam:{post.pk}",
+        key=f"spam:{post.pk}:{deleted_at.timestamp():.6f}",
         post=post,
         actor=moderator,
     )

@@ -156,6 +156,43 @@ def test_staff_deleting_as_spam_costs_the_author_100_once() -> None:
     assert ReputationEvent.objects.filter(reason=Reason.SPAM_PENALTY).count() == 1
 
 
+def test_undeleting_a_post_gives_back_what_its_votes_earned_but_not_its_acceptance() -> None:
+    asker = newcomer()
+    answer = AnswerFactory(parent=QuestionFactory(author=asker), author=newcomer())
+    voter = UserFactory(reputation=200)
+    services.vote_cast(voter=voter, post=answer, value=1)
+    services.answer_accept(user=asker, answer=answer)
+    moderator = UserFactory(is_staff=True)
+    services.post_delete(user=moderator, post=answer)
+    assert rep(answer.author) == 1
+    services.post_undelete(user=moderator, post=answer)
+    # The upvote counts again; the acceptance left with the deletion.
+    assert rep(answer.author) == 11 and rep(asker) == 1
+    assert ReputationEvent.objects.filter(reason=Reason.POST_UNDELETED).count() == 1
+    # Deleting again reverses the restored credit; retracting the vote after
+    # another undeletion reverses it once, and the ledger stays the truth.
+    services.post_delete(user=moderator, post=answer)
+    assert rep(answer.author) == 1
+    services.post_undelete(user=moderator, post=answer)
+    assert rep(answer.author) == 11
+    services.vote_cast(voter=voter, post=answer, value=0)
+    assert rep(answer.author) == 1
+    assert reputation_audit() == []
+
+
+def test_undeleting_a_spam_deletion_lifts_the_penalty_and_a_second_one_costs_again() -> None:
+    author = UserFactory(reputation=500)
+    question = QuestionFactory(author=author)
+    moderator = UserFactory(is_staff=True)
+    services.post_delete(user=moderator, post=question, as_spam=True)
+    assert rep(author) == 400
+    services.post_undelete(user=moderator, post=question)
+    assert rep(author) == 500
+    services.post_delete(user=moderator, post=question, as_spam=True)
+    assert rep(author) == 400
+    assert reputation_audit() == []
+
+
 def test_the_same_event_is_refused_by_the_database_not_just_the_code() -> None:
     user = newcomer()
     ReputationEvent.objects.create(user=user, amount=10, reason=Reason.ANSWER_UPVOTED, key="vote:1")
