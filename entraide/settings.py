@@ -284,6 +284,10 @@ STORAGES = {
 # request itself is capped a little above that.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Sessions read from the cache and written through to the database: a
+# member's page then needs no session query (the cache is Redis in
+# production, shared by every process; see CACHES).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the small site script reads it for fetch()
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,13 +1,16 @@
 """Reads for the Q&A pages, each in a fixed number of queries."""
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -187,21 +190,57 @@ _COMMENT_FIELDS = (
 )
 
 
+def _sql_names(model: Any, *fields: str) -> list[str]:
+    """``model``'s quoted table, then each field's column qualified by it."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    return [table] + [f"{table}.{quote(model._meta.get_field(f).column)}" for f in fields]
+
+
+@lru_cache(maxsize=1)
+def _thread_extra_sql() -> dict[str, str]:
+    """Correlated subqueries on the thread's rows, written once per process."""
+    _post, row = _sql_names(Post, "id")
+    bounty, bounty_id, question, awarded, expired, ends = _sql_names(
+        Bounty, "id", "question", "awarded_at", "expired_at", "ends_at"
+    )
+    faq, slug, source, status = _sql_names(FaqEntry, "slug", "source_answer", "status")
+    follow, follower, followed = _sql_names(Follow, "user", "question")
+    return {
+        "open_bounty_id": (
+            f"SELECT {bounty_id} FROM {bounty} WHERE {question} = {row}"
+            f" AND {awarded} IS NULL AND {expired} IS NULL AND {ends} > %s LIMIT 1"
+        ),
+        "faq_slug": f"SELECT {slug} FROM {faq} WHERE {source} = {row} AND {status} = %s LIMIT 1",
+        "is_followed": (
+            f"EXISTS(SELECT 1 FROM {follow} WHERE {followed} = {row} AND {follower} = %s)"
+        ),
+    }
+
+
+def _thread_extras(viewer: Any, now: Any) -> dict[str, RawSQL]:
+    """The running bounty's id, the published FAQ entry an answer lives on in,
+    and (for a member) whether they follow the post."""
+    sql = _thread_extra_sql()
+    extras = {
+        "open_bounty_id": RawSQL(sql["open_bounty_id"], (now,)),
+        "faq_slug": RawSQL(sql["faq_slug"], (FaqStatus.PUBLISHED,)),
+    }
+    if viewer is not None and viewer.is_authenticated:
+        extras["is_followed"] = RawSQL(sql["is_followed"], (viewer.pk,), BooleanField())
+    return extras
+
+
 def question_page(*, question_id: int, viewer: Any) -> QuestionPage:
     """The question, its answers (accepted first, then by score), every comment
     thread, the viewer's votes, the open bounty and the linked questions, in
     five queries whatever their number (six while a bounty is open; a closed,
     locked, protected question or a deleted post adds one to name who did it,
     a duplicate one for its original)."""
-    now = timezone.now()
-    open_bounties = Bounty.objects.filter(
-        question=OuterRef("pk"), awarded_at__isnull=True, expired_at__isnull=True, ends_at__gt=now
-    )
-    published_faq = FaqEntry.objects.filter(
-        source_answer=OuterRef("pk"), status=FaqStatus.PUBLISHED
-    )
     # The question and its answers in one query: on this scale building a
-    # query costs more than running it.
+    # query costs more than running it, so the per-row extras are plain SQL
+    # (``_thread_extras``) rather than ORM subqueries, which took more Python
+    # to compile than everything else on the page's queries together.
     rows = (
         Post.objects.filter(
             Q(pk=question_id, post_type=PostType.QUESTION) | Q(parent_id=question_id)
@@ -209,17 +248,9 @@ def question_page(*, question_id: int, viewer: Any) -> QuestionPage:
         # Imported posts name their origin and author (CC BY-SA attribution):
         # joined here, so the page needs no query for it.
         .select_related("author", "imported_from__site", "author__imported_from")
-        .defer("author__password", "author__email", "author__first_name", "author__last_name")
-        .annotate(open_bounty_id=Subquery(open_bounties.values("pk")[:1]))
-        # An answer that lives on in the FAQ links to its entry.
-        .annotate(faq_slug=Subquery(published_faq.values("slug")[:1]))
+        .annotate(**_thread_extras(viewer, timezone.now()))
         .order_by("-score", "created_at")
     )
-    if viewer is not None and viewer.is_authenticated:
-        # Whether the viewer follows the thread, in the same query.
-        rows = rows.annotate(
-            is_followed=Exists(Follow.objects.filter(user_id=viewer.pk, question_id=OuterRef("pk")))
-        )
     thread = list(rows)
     question = next((post for post in thread if post.pk == question_id), None)
     if question is None or not permissions.can_view_post(viewer, question):

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 PROFILE_QUERIES = 6
 # member + count + one page of ledger rows (posts and reversals joined)
 HISTORY_QUERIES = 3
-SESSION = 2  # session + the logged-in user
+MEMBER = 1  # the logged-in user; the session comes from the cache
 
 
 def credit(
@@ -72,7 +72,7 @@ def test_profile_query_count_is_fixed(client, django_assert_num_queries, size) -
         response = client.get(member.get_absolute_url())
     assert response.status_code == 200
     client.force_login(UserFactory())
-    with django_assert_num_queries(PROFILE_QUERIES + SESSION):
+    with django_assert_num_queries(PROFILE_QUERIES + MEMBER):
         assert client.get(member.get_absolute_url()).status_code == 200
 
 
@@ -164,7 +164,7 @@ def test_history_query_count_is_fixed(client, django_assert_num_queries, size) -
     with django_assert_num_queries(HISTORY_QUERIES):
         assert client.get(url).status_code == 200
     client.force_login(member)
-    with django_assert_num_queries(HISTORY_QUERIES + SESSION):
+    with django_assert_num_queries(HISTORY_QUERIES + MEMBER):
         assert client.get(url + "&page=2").status_code == 200
 
 
@@ -299,7 +299,7 @@ def test_unknown_period_falls_back_to_the_week(client) -> None:
 
 # The staff's community page -------------------------------------------------------
 
-COMMUNITY_QUERIES = SESSION + 3  # candidates + quiet leaders + super-users
+COMMUNITY_QUERIES = MEMBER + 3  # candidates + quiet leaders + super-users
 
 
 def test_community_page_is_for_staff_only(client) -> None:
