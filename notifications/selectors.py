@@ -1,27 +1,32 @@
 """Reads for the inbox and the header's unread count."""
 
+from functools import lru_cache
 from typing import Any, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, IntegerField, Model, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, IntegerField, Model, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
+
+from entraide.sql import sql_names
 
 from .models import Follow, Notification
 
 INBOX_PER_PAGE = 30
 
 
-def unread_count_expression() -> Coalesce:
+@lru_cache(maxsize=1)
+def _unread_count_sql() -> str:
+    _user, user_id = sql_names(get_user_model(), "id")
+    table, recipient, read_at = sql_names(Notification, "recipient", "read_at")
+    return f"SELECT COUNT(*) FROM {table} WHERE {recipient} = {user_id} AND {read_at} IS NULL"
+
+
+def unread_count_expression() -> RawSQL:
     """The number of a member's unread notifications, as an annotation on
-    ``User`` (so the header's count comes with the user, in the same query)."""
-    unread = (
-        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
-        .order_by()
-        .values("recipient")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(unread, output_field=IntegerField()), Value(0))
+    ``User`` (so the header's count comes with the user, in the same query;
+    plain SQL, see ``entraide.sql``)."""
+    return RawSQL(_unread_count_sql(), (), IntegerField())
 
 
 def unread_count(user: Any) -> int:

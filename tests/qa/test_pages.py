@@ -5,17 +5,18 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from qa import services
-from qa.models import Category, Post
+from qa.models import Category, Post, PostLink
+from qa.selectors import LINKED_MAX
 from tests.factories import AnswerFactory, CommentFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# user + the question with its answers (and whether a bounty is open) +
-# comments + votes + linked questions + category path + the view-count UPDATE;
-# the same whatever the number of answers, comments and links. The session
+# user + the question with its answers (and whether a bounty is open or it
+# has linked questions) + comments + votes + category path + the view-count
+# UPDATE; the same whatever the number of answers and comments. The session
 # comes from the cache (written through to the database at log-in). An open
-# bounty adds one (the bounty).
-QUESTION_PAGE_QUERIES = 7
+# bounty adds one (the bounty), linked questions one (them, however many).
+QUESTION_PAGE_QUERIES = 6
 # session (the cache was just emptied) + user + count + rows (tags are stored
 # on the post)
 LIST_PAGE_QUERIES = 4
@@ -57,6 +58,22 @@ def test_question_page_query_count_is_fixed(
         response = client.get(question.get_absolute_url())
     assert response.status_code == 200
     assert response.content.count(b'<article class="post') == answers + 1
+
+
+@pytest.mark.parametrize("links", [1, 12])
+def test_linked_questions_add_one_query_however_many(
+    client, django_assert_num_queries, links
+) -> None:
+    question = _thread(answers=1, comments=1)
+    for n in range(links):
+        PostLink.objects.create(
+            from_post=question, to_post=QuestionFactory(title=f"Linked {n:02d} here")
+        )
+    client.force_login(UserFactory())
+    with django_assert_num_queries(QUESTION_PAGE_QUERIES + 1):
+        html = client.get(question.get_absolute_url()).content.decode()
+    shown = sum(f"Linked {n:02d} here" in html for n in range(links))
+    assert "Linked questions" in html and shown == min(links, LINKED_MAX)
 
 
 @pytest.mark.parametrize("count", [1, 40])
