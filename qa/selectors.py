@@ -283,6 +283,7 @@ def question_page(*, question_id: int, viewer: Any) -> QuestionPage:
             Vote.objects.filter(user=viewer, post_id__in=post_ids).values_list("post_id", "value")
         )
     open_bounty_id = getattr(question, "open_bounty_id", None)  # annotated above
+    has_links = getattr(question, "has_links", False)
     open_bounty = (
         Bounty.objects.select_related("offered_by").only(*_BOUNTY_FIELDS).get(pk=open_bounty_id)
         if open_bounty_id
@@ -297,7 +298,7 @@ def question_page(*, question_id: int, viewer: Any) -> QuestionPage:
         open_bounty,
         bounty_offer_amounts(viewer, question, open_bounty),
         thread_moderation(question=question, answers=answers),
-        linked_questions(question) if question.has_links or question.duplicate_of_id else [],
+        linked_questions(question) if has_links or question.duplicate_of_id else [],
     )
 
 
