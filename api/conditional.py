@@ -12,8 +12,11 @@ from datetime import datetime
 from typing import Any, cast
 
 from django.conf import settings
+from django.http import Http404
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,10 +26,32 @@ from .models import ApiKey
 VARY = ["Accept", "Accept-Language", "Authorization", "Cookie", "Origin"]
 
 
+NUL = "\x00"
+
+
 class ApiView(APIView):
     """Every API v1 view. Set ``self.last_modified`` in a handler to send it."""
 
     last_modified: datetime | None = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # PostgreSQL refuses NUL in text: a NUL in any query parameter is a
+        # field error here, before any view can pass it to a query (SQLite
+        # would take it and find nothing, so the two would disagree).
+        bad = sorted(
+            {
+                name
+                for name, values in request.query_params.lists()
+                if NUL in name or any(NUL in value for value in values)
+            }
+        )
+        if bad:
+            message = ErrorDetail(_("Null characters are not allowed."), "null_characters")
+            raise ValidationError({name.replace(NUL, ""): [message] for name in bad})
+        # A path segment holding one names nothing that can exist.
+        if any(NUL in str(value) for value in kwargs.values()):
+            raise Http404("Nothing exists at this URL.")
+        super().initial(request, *args, **kwargs)
 
     def finalize_response(
         self, request: Request, response: Response, *args: Any, **kwargs: Any

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import DisallowedHost, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
@@ -51,6 +51,14 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         400,
         _("The request body could not be read."),
         _("The body is not valid JSON, or not a JSON object."),
+    ),
+    "bad-request": ProblemType(
+        400,
+        _("The request could not be understood."),
+        _(
+            "Something about the request itself is wrong — a Host header naming another "
+            "site, a malformed header; ``detail`` says what."
+        ),
     ),
     "credentials-in-url": ProblemType(
         400,
@@ -319,6 +327,18 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api_path(request):
         return problem_response(request, "not-found", detail=str(_("Nothing exists at this URL.")))
     return defaults.page_not_found(request, exception)
+
+
+def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 for a request refused before any view (a Host header not in
+    ``ALLOWED_HOSTS``, a suspicious operation): a problem document under /api/."""
+    if is_api_path(request):
+        detail = _("The request could not be understood.")
+        if isinstance(exception, DisallowedHost):
+            # Not Django's message: it tells the sender how to configure our server.
+            detail = _("The Host header names a site this server does not serve.")
+        return problem_response(request, "bad-request", detail=str(detail))
+    return defaults.bad_request(request, exception)
 
 
 def handler500(request: HttpRequest) -> HttpResponse:

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("qa.urls")),
 ]
 
-# Unknown URLs and crashes under /api/ answer problem documents.
+# Refused requests, unknown URLs and crashes under /api/ answer problem documents.
+handler400 = "api.problems.handler400"
 handler404 = "api.problems.handler404"
 handler500 = "api.problems.handler500"
