@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench bench-search bench-dashboard lint install clean-db meilisearch
+.PHONY: run test bench bench-search bench-instant bench-dashboard lint install clean-db meilisearch
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ bench: $(STAMP)
 
 bench-search: $(STAMP) meilisearch
 	$(BIN)/python manage.py search_bench $(BENCH_ARGS)
+
+# Only the widgets' instant answers (the index is built first all the same).
+bench-instant: $(STAMP) meilisearch
+	$(BIN)/python manage.py search_bench --only "instant answers" $(BENCH_ARGS)
 
 bench-dashboard: $(STAMP)
 	$(BIN)/python manage.py bench_dashboard $(BENCH_ARGS)

@@ -471,3 +471,57 @@ class OEmbedSerializer(serializers.Serializer):
     width = serializers.IntegerField()
     height = serializers.IntegerField()
     cache_age = serializers.IntegerField()
+
+
+class InstantAnswersQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=200,
+        trim_whitespace=False,
+        help_text="The customer's text: a ticket subject, a chat message (2 to 200 characters).",
+    )
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=10, help_text="How many answers (default 5)."
+    )
+
+
+class InstantAnswerSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField()
+    answer_id = serializers.IntegerField()
+    title = serializers.CharField(help_text="The question's title.")
+    excerpt = serializers.CharField(help_text="A short plain-text excerpt of the answer.")
+    url = serializers.URLField(help_text="The answer in its thread, on the site.")
+    is_accepted = serializers.BooleanField()
+    is_faq = serializers.BooleanField(help_text="The answer lives on as a published FAQ entry.")
+    faq_url = serializers.URLField(allow_null=True)
+    detail = serializers.URLField(help_text="The whole answer (GET, HTML body).")
+    feedback = serializers.URLField(help_text="Where to POST “Was this helpful?”.")
+
+
+class InstantAnswersSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    results = InstantAnswerSerializer(many=True)
+    is_degraded = serializers.BooleanField(
+        help_text="The search engine was unreachable; the database answered (fewer matches)."
+    )
+
+
+class HelpfulSerializer(StrictSerializer):
+    helpful = serializers.BooleanField(help_text="true: it solved the problem; false: it did not.")
+    query = StrictCharField(
+        required=False, max_length=200, help_text="What the customer searched for, if anything."
+    )
+
+    def to_internal_value(self, data: Any) -> Any:
+        # A JSON boolean only: DRF's BooleanField would take "yes" or 1.
+        if isinstance(data, dict) and "helpful" in data and not isinstance(data["helpful"], bool):
+            raise serializers.ValidationError(
+                {"helpful": [ErrorDetail(_("Expected true or false."), "invalid")]}
+            )
+        return super().to_internal_value(data)
+
+
+class HelpfulResultSerializer(serializers.Serializer):
+    helpful = serializers.BooleanField()
+    is_new = serializers.BooleanField(
+        help_text="false when this visitor already answered about this item today (not counted)."
+    )

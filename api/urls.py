@@ -59,6 +59,12 @@ urlpatterns = [
         "v1/comments/<id:pk>/flags/", content_views.CommentFlagView.as_view(), name="comment_flag"
     ),
     path("v1/oembed", embed_views.OEmbedView.as_view(), name="oembed"),
+    path("v1/instant-answers/", embed_views.InstantAnswersView.as_view(), name="instant_answers"),
+    path(
+        "v1/answers/<id:pk>/helpful/",
+        embed_views.AnswerHelpfulView.as_view(),
+        name="answer_helpful",
+    ),
     path("v1/tags/", views.TagListView.as_view(), name="tag_list"),
     path("v1/tags/<str:name>/", views.TagDetailView.as_view(), name="tag_detail"),
     path("v1/categories/", views.CategoryListView.as_view(), name="category_list"),

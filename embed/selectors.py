@@ -9,9 +9,11 @@ from django.http import Http404
 from api.cors import known_origins
 from api.models import ApiKey
 from qa.models import Post
+from wiki.models import FaqEntry, FaqStatus
 
 _QUESTION_PATH = re.compile(r"^/questions/(?P<pk>[0-9]{1,18})(/[^/]*)?/?$")
 _ANSWER_PATH = re.compile(r"^/a/(?P<pk>[0-9]{1,18})/?$")
+_FAQ_PATH = re.compile(r"^/faq/(?P<slug>[-a-zA-Z0-9_]{1,80})/?$")
 
 
 def answer_for_card(*, answer_id: int) -> Post:
@@ -26,6 +28,18 @@ def answer_for_card(*, answer_id: int) -> Post:
     if answer is None:
         raise Http404("No such answer.")
     return answer
+
+
+def faq_entry_for_card(*, slug: str) -> FaqEntry:
+    """A published FAQ entry; 404 for a draft, one in review or none."""
+    entry = (
+        FaqEntry.objects.filter(slug=slug, status=FaqStatus.PUBLISHED)
+        .select_related("attributed_to")
+        .first()
+    )
+    if entry is None:
+        raise Http404("No such FAQ entry.")
+    return entry
 
 
 def best_answer_id(*, question_id: int) -> int:
@@ -48,20 +62,33 @@ def best_answer_id(*, question_id: int) -> int:
     return best
 
 
-def answer_id_for_url(url: str, *, host: str = "") -> int:
-    """The answer an oEmbed consumer asks for: a question page (its best
-    answer) or an answer link, on this site (``SITE_URL``'s host, or the
-    ``host`` the request came to); 404 otherwise."""
+def _site_path(url: str, host: str) -> tuple[str, str]:
+    """The path and fragment of a URL of this site (``SITE_URL``'s host, or
+    the ``host`` the request came to); 404 for another site's."""
     parts = urlsplit(url)
     hosts = {urlsplit(settings.SITE_URL).netloc, host}
     if parts.scheme not in ("http", "https") or parts.netloc not in hosts:
         raise Http404("This URL is not a page of this site.")
-    answer = _ANSWER_PATH.match(parts.path)
+    return parts.path, parts.fragment
+
+
+def faq_slug_for_url(url: str, *, host: str = "") -> str | None:
+    """The FAQ entry's slug when ``url`` is a FAQ entry page of this site, else None."""
+    path, _fragment = _site_path(url, host)
+    match = _FAQ_PATH.match(path)
+    return match["slug"] if match else None
+
+
+def answer_id_for_url(url: str, *, host: str = "") -> int:
+    """The answer an oEmbed consumer asks for: a question page (its best
+    answer) or an answer link, on this site; 404 otherwise."""
+    path, fragment = _site_path(url, host)
+    answer = _ANSWER_PATH.match(path)
     if answer:
         return answer_for_card(answer_id=int(answer["pk"])).pk
-    if parts.fragment.startswith("answer-") and parts.fragment[7:].isdigit():
-        return answer_for_card(answer_id=int(parts.fragment[7:])).pk
-    question = _QUESTION_PATH.match(parts.path)
+    if fragment.startswith("answer-") and fragment[7:].isdigit():
+        return answer_for_card(answer_id=int(fragment[7:])).pk
+    question = _QUESTION_PATH.match(path)
     if question:
         return best_answer_id(question_id=int(question["pk"]))
     raise Http404("This URL is not a question or an answer.")

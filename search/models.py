@@ -110,6 +110,8 @@ class SupportVisit(models.Model):
     class Flow(models.TextChoices):
         CONTACT = "contact", "Contact support"
         ASK = "ask", "Ask a question"
+        # "Was this helpful?" in a help centre's widget or an embedded card.
+        EMBED = "embed", "Widget or card in a help centre"
 
     class Outcome(models.TextChoices):
         OPEN = "open", "Still open"
@@ -117,6 +119,7 @@ class SupportVisit(models.Model):
         LEFT_AFTER_READING = "left", "Left after reading a suggestion"
         REQUEST_SENT = "sent", "Request sent"
         ABANDONED = "abandoned", "Left without reading"
+        NOT_HELPED = "unhelped", "Said the answer did not help"
 
     flow = models.CharField(max_length=10, choices=Flow.choices)
     session = models.CharField(max_length=64, db_index=True)
@@ -130,6 +133,13 @@ class SupportVisit(models.Model):
         indexes = [
             models.Index(
                 fields=["last_seen_at"], condition=Q(outcome="open"), name="visit_open_idx"
+            )
+        ]
+        constraints = [
+            # An embed visit's session names the visitor, the item and the day
+            # (``services.embed_feedback_record``): one answer each.
+            models.UniqueConstraint(
+                fields=["session"], condition=Q(flow="embed"), name="embed_feedback_once"
             )
         ]
 

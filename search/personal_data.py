@@ -9,6 +9,7 @@ from typing import Any
 
 from privacy.registry import register
 from privacy.services import retention_cutoff
+from webhooks.models import Delivery, Event
 
 from .models import ContactRequest, SearchLog
 
@@ -20,14 +21,22 @@ def _contact_requests(user: Any) -> list[Any]:
 
 
 def _contact_requests_erase(user: Any) -> None:
+    ids = list(ContactRequest.objects.filter(user=user).values_list("pk", flat=True))
     ContactRequest.objects.filter(user=user).update(
         user=None, email=f"user{user.pk}@erased.invalid", subject="", message=""
     )
+    # The copies sent (or waiting to be sent) to webhook receivers go too.
+    Delivery.objects.filter(
+        event=Event.SUPPORT_REQUESTED, subject__in=[f"support:{pk}" for pk in ids]
+    ).update(data={"support_request": {"id": None, "erased": True}})
 
 
 register(
     "contact_requests",
-    description="Requests sent to support (emptied on erasure); search logs are pseudonymous.",
+    description=(
+        "Requests sent to support and their webhook copies (emptied on erasure); "
+        "search logs are pseudonymous."
+    ),
     export=_contact_requests,
     erase=_contact_requests_erase,
     purge=lambda now: SearchLog.objects.filter(created_at__lt=retention_cutoff(now)).delete()[0],

@@ -14,13 +14,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entraide.errors import ApplicationError
 from qa.models import Post
+from webhooks.services import webhook_support_requested
 
 from . import outbox
 from .models import (
@@ -32,6 +33,7 @@ from .models import (
     Synonym,
     VisitItem,
 )
+from .selectors import clean_text
 
 logger = logging.getLogger("search")
 
@@ -251,6 +253,68 @@ def visit_end_with_question(*, visit_id: int) -> None:
     )
 
 
+def embed_visitor(
+    *, client: str, address: str, agent: str, item_kind: str, item_id: int, day: Any
+) -> str:
+    """A keyed hash naming one visitor of a client's help centre (address and
+    browser), one item and one day; nothing about the visitor can be read from it."""
+    key = settings.SECRET_KEY.encode()
+    message = f"embed:{client}:{address}:{agent[:200]}:{item_kind}:{item_id}:{day}"
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@transaction.atomic
+def embed_feedback_record(
+    *, visitor: str, item_kind: str, item_id: int, is_helpful: bool, query: str = ""
+) -> tuple[SupportVisit, bool]:
+    """ "Was this helpful?" from a widget or an embedded card, into the ledger the
+    site uses: a visit that showed and opened the item and ended solved (an
+    explicit deflection credited to the item and its author) or not helped.
+
+    ``visitor`` comes from ``embed_visitor``: a visitor's first answer about an
+    item on a day counts, later ones change nothing (the database's unique
+    constraint decides, so concurrent clicks count once). Returns the visit and
+    whether this call recorded it.
+    """
+    if item_kind == ItemKind.ANSWER:
+        exists = (
+            Post.objects.answers()
+            .visible()
+            .filter(pk=item_id, parent__deleted_at__isnull=True)
+            .exists()
+        )
+        if not exists:
+            raise ValidationError(_("This answer does not exist or was deleted."))
+    now = timezone.now()
+    outcome = SupportVisit.Outcome.SOLVED if is_helpful else SupportVisit.Outcome.NOT_HELPED
+    try:
+        with transaction.atomic():
+            visit = SupportVisit.objects.create(
+                flow=SupportVisit.Flow.EMBED,
+                session=visitor,
+                query=clean_text(query, QUERY_MAX),
+                outcome=outcome,
+                started_at=now,
+                last_seen_at=now,
+                ended_at=now,
+            )
+    except IntegrityError:
+        return SupportVisit.objects.get(flow=SupportVisit.Flow.EMBED, session=visitor), False
+    VisitItem.objects.create(
+        visit=visit, item_kind=item_kind, item_id=item_id, position=0, shown_at=now, opened_at=now
+    )
+    if is_helpful:
+        Deflection.objects.create(
+            visit=visit,
+            kind=Deflection.Kind.EXPLICIT,
+            item_kind=item_kind,
+            item_id=item_id,
+            author_id=_author_of(item_kind, item_id),
+            created_at=now,
+        )
+    return visit, True
+
+
 def _deliver(request_id: int) -> None:
     """Send a contact request to support; on failure it stays undelivered for a retry."""
     request = ContactRequest.objects.select_related("visit").get(pk=request_id)
@@ -311,6 +375,13 @@ def contact_request_send(
         email=email,
         subject=subject.strip(),
         message=message.strip(),
+    )
+    items = VisitItem.objects.filter(visit=visit)
+    webhook_support_requested(
+        request=request,
+        searched_for=visit.query,
+        shown=items.count(),
+        opened=items.filter(opened_at__isnull=False).count(),
     )
     transaction.on_commit(lambda: _deliver(request.pk))
     return request

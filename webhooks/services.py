@@ -105,6 +105,48 @@ def webhook_answer_accepted(*, question: Post, answer: Post, accepted_at: dateti
     )
 
 
+def webhook_faq_published(*, entry: Any) -> None:
+    """``faq.published`` for a FAQ entry just published (again, after being
+    unpublished: each publication is its own event)."""
+    webhook_event_record(
+        event=Event.FAQ_PUBLISHED,
+        subject=f"faq:{entry.pk}:{entry.published_at.timestamp():.6f}",
+        data=lambda: {
+            "faq_entry": {
+                "id": entry.pk,
+                "question": entry.question,
+                "url": absolute(entry.get_absolute_url()),
+                "answer_markdown": entry.answer_source,
+                "category": entry.category.name if entry.category_id else None,
+                "source_answer_id": entry.source_answer_id,
+                "published_at": entry.published_at.isoformat(),
+            }
+        },
+    )
+
+
+def webhook_support_requested(*, request: Any, searched_for: str, shown: int, opened: int) -> None:
+    """``support.requested`` for a contact-support request: everything a help
+    desk needs to open a ticket, with what the customer saw first."""
+    webhook_event_record(
+        event=Event.SUPPORT_REQUESTED,
+        subject=f"support:{request.pk}",
+        data=lambda: {
+            "support_request": {
+                "id": request.pk,
+                "subject": request.subject,
+                "message": request.message,
+                "email": request.email,
+                "member": request.user.public_name if request.user_id else None,
+                "searched_for": searched_for,
+                "suggestions_shown": shown,
+                "suggestions_opened": opened,
+                "created_at": request.created_at.isoformat(),
+            }
+        },
+    )
+
+
 @transaction.atomic
 def webhooks_sweep_unanswered(*, now: datetime | None = None) -> int:
     """Record ``question.unanswered`` for each question that has waited its

@@ -2,16 +2,17 @@
 
 A tiny WSGI app (standard library only) that receives Entraide webhooks,
 verifies each one (signature, age, replay) and opens one ticket per question
-that stays unanswered. Here "opening a ticket" appends a line to a JSON-lines
-file; replace ``open_ticket`` with a call to your help desk's API.
+that stays unanswered and one per contact-support request. Here "opening a
+ticket" appends a line to a JSON-lines file; replace ``open_ticket`` with a
+call to your help desk's API.
 
 Run it next to Entraide::
 
     ENTRAIDE_WEBHOOK_SECRET=whsec_... TICKETS_FILE=tickets.jsonl \\
         python docs/examples/ticket_bridge.py 8025
 
-and register ``http://127.0.0.1:8025/`` on /staff/webhooks/ for the event
-``question.unanswered``. See docs/webhooks.md.
+and register ``http://127.0.0.1:8025/`` on /staff/webhooks/ for the events
+``question.unanswered`` and ``support.requested``. See docs/webhooks.md.
 """
 
 import json
@@ -27,6 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from webhooks.signing import SIGNATURE_HEADER, SignatureError, verify
 
 MAX_BODY = 1_000_000
+# The events that become tickets; others are acknowledged and ignored.
+ESCALATED = {"question.unanswered", "support.requested"}
 
 
 class TicketBridge:
@@ -47,14 +50,26 @@ class TicketBridge:
             return True
 
     def open_ticket(self, event: dict[str, Any]) -> None:
-        question = event["data"]["question"]
-        ticket = {
-            "subject": f"Unanswered in the community: {question['title']}",
-            "link": question["url"],
-            "description": question["excerpt"],
-            "requester": question["asked_by"],
-            "external_id": f"entraide-question-{question['id']}",
-        }
+        if event["event"] == "support.requested":
+            request = event["data"]["support_request"]
+            ticket = {
+                "subject": request["subject"],
+                "link": None,
+                "description": f"{request['message']}\n\n(Searched the community for "
+                f"“{request['searched_for']}”: {request['suggestions_shown']} answers shown, "
+                f"{request['suggestions_opened']} opened.)",
+                "requester": request["email"],
+                "external_id": f"entraide-support-{request['id']}",
+            }
+        else:
+            question = event["data"]["question"]
+            ticket = {
+                "subject": f"Unanswered in the community: {question['title']}",
+                "link": question["url"],
+                "description": question["excerpt"],
+                "requester": question["asked_by"],
+                "external_id": f"entraide-question-{question['id']}",
+            }
         with self._lock, self.tickets_file.open("a", encoding="utf-8") as tickets:
             tickets.write(json.dumps(ticket) + "\n")
 
@@ -76,7 +91,7 @@ class TicketBridge:
             # acknowledge it without a second ticket.
             duplicate = event["id"] in self._handled
             self._handled.add(event["id"])
-        if event["event"] == "question.unanswered" and not duplicate:
+        if event["event"] in ESCALATED and not duplicate:
             self.open_ticket(event)
         start_response("204 No Content", [])
         return [b""]

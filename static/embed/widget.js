@@ -116,7 +116,8 @@
     options = options || {};
     options.credentials = "omit";
     options.headers = Object.assign({ Accept: "application/json", Authorization: "Bearer " + key, "Accept-Language": lang }, options.headers || {});
-    return fetch(base + path, options).then(function (response) {
+    // The API's own links are absolute; the widget's first call is a path.
+    return fetch(/^https?:/.test(path) ? path : base + path, options).then(function (response) {
       if (response.status === 429) {
         var wait = response.headers.get("Retry-After") || "60";
         throw new Error(TEXT.busy(wait));
@@ -134,7 +135,7 @@
     var mine = ++sequence;
     if (query.length < 3) { list.textContent = ""; status.textContent = ""; return; }
     status.textContent = TEXT.searching;
-    api("/api/v1/instant-answers/?q=" + encodeURIComponent(query) + "&lang=" + lang).then(function (data) {
+    api("/api/v1/instant-answers/?q=" + encodeURIComponent(query)).then(function (data) {
       if (mine !== sequence) return; // a newer search is under way
       render(data.results);
     }, function (error) {

@@ -10,16 +10,11 @@ from rest_framework.test import APIClient
 from api import services
 from qa.models import Post
 from tests.api.conftest import problem
-from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+from tests.factories import AnswerFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
 WIDGET_GZIP_BUDGET = 15 * 1024
-
-
-@pytest.fixture
-def staff():
-    return UserFactory(is_staff=True)
 
 
 @pytest.fixture

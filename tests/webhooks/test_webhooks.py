@@ -301,3 +301,94 @@ def test_production_sends_to_https_only(staff, settings):
 def test_members_cannot_manage_webhooks(client):
     client.force_login(UserFactory())
     assert client.get("/staff/webhooks/").status_code == 403
+
+
+def test_publishing_a_faq_entry_is_reported_each_time_it_is_published(staff, settings):
+    from wiki import services as wiki_services
+
+    settings.FAQ = {**settings.FAQ, "REQUIRE_SECOND_APPROVAL": False}
+    _endpoint(staff, "https://desk.example/", [Event.FAQ_PUBLISHED])
+    entry = wiki_services.faq_entry_create(
+        author=staff,
+        question="How do I reset my lamp?",
+        answer="Hold the button for ten seconds, then wait.",
+    )
+    assert not Delivery.objects.exists()  # a draft is not news
+    wiki_services.faq_entry_approve(user=staff, entry=entry)
+    row = Delivery.objects.get()
+    assert row.event == Event.FAQ_PUBLISHED
+    data = row.data["faq_entry"]
+    assert data["id"] == entry.pk and data["question"] == "How do I reset my lamp?"
+    assert data["url"].endswith(f"/faq/{entry.slug}/")
+    assert data["answer_markdown"] == "Hold the button for ten seconds, then wait."
+    wiki_services.faq_entry_unpublish(user=staff, entry=entry)
+    wiki_services.faq_entry_approve(user=staff, entry=entry)
+    assert Delivery.objects.filter(event=Event.FAQ_PUBLISHED).count() == 2
+
+
+@pytest.fixture
+def contact_visit(client: Any, search_index: str) -> Any:
+    """A customer on the contact page who was shown an answer."""
+    from search import sync
+
+    question = QuestionFactory(title="The lamp keeps blinking red after the update")
+    AnswerFactory(parent=question, body_source="Unplug it for ten seconds to reset.")
+    with transaction.atomic():
+        from search.outbox import enqueue_question
+
+        enqueue_question(question.pk)
+    sync.drain()
+    client.get("/support/contact/", {"q": "lamp blinking red"})
+    return client
+
+
+def _send_request(client: Any) -> Any:
+    return client.post(
+        "/support/contact/send/",
+        {
+            "q": "lamp blinking red",
+            "email": "chloe@example.com",
+            "subject": "Lamp blinks",
+            "message": "Unplugging did not help, it still blinks red.",
+        },
+    )
+
+
+def test_a_contact_support_request_is_reported_with_what_was_shown(staff, contact_visit):
+    _endpoint(staff, "https://desk.example/", [Event.SUPPORT_REQUESTED])
+    assert _send_request(contact_visit).status_code == 200
+    row = Delivery.objects.get()
+    assert row.event == Event.SUPPORT_REQUESTED
+    data = row.data["support_request"]
+    assert (data["subject"], data["email"]) == ("Lamp blinks", "chloe@example.com")
+    assert data["message"] == "Unplugging did not help, it still blinks red."
+    assert data["searched_for"] == "lamp blinking red"
+    assert (data["suggestions_shown"], data["suggestions_opened"]) == (1, 0)
+
+
+def test_worked_example_contact_requests_become_tickets(staff, contact_visit, tmp_path):
+    tickets = tmp_path / "tickets.jsonl"
+    endpoint = _endpoint(staff, "http://127.0.0.1:9/", [Event.SUPPORT_REQUESTED])
+    for url in _serve(TicketBridge(endpoint.secret, tickets)):
+        endpoint.url = url
+        endpoint.save(update_fields=["url"])
+        _send_request(contact_visit)
+        assert delivery.webhooks_deliver_due() == 1
+    (ticket,) = [json.loads(line) for line in tickets.read_text().splitlines()]
+    assert ticket["subject"] == "Lamp blinks" and ticket["requester"] == "chloe@example.com"
+    assert "“lamp blinking red”: 1 answers shown" in ticket["description"]
+    assert ticket["external_id"].startswith("entraide-support-")
+
+
+def test_erasing_a_member_empties_the_copies_of_their_requests(staff, contact_visit):
+    from privacy.registry import entries
+
+    member = UserFactory()
+    contact_visit.force_login(member)
+    contact_visit.get("/support/contact/", {"q": "lamp blinking red"})
+    _endpoint(staff, "https://desk.example/", [Event.SUPPORT_REQUESTED])
+    assert _send_request(contact_visit).status_code == 200
+    (erase,) = [e.erase for e in entries() if e.name == "contact_requests"]
+    assert erase is not None
+    erase(member)
+    assert "chloe@example.com" not in json.dumps(Delivery.objects.get().data)

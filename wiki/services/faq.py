@@ -24,6 +24,7 @@ from search.models import DocumentKind
 from versioning.models import RevisionInfo, RevisionKind
 from versioning.selectors import revision_entry, revision_get
 from versioning.services import EditConflict, clean_summary, revision_latest_number, revision_record
+from webhooks.services import webhook_faq_published
 
 from .. import permissions
 from ..models import FaqEntry, FaqStatus
@@ -251,6 +252,7 @@ def faq_entry_approve(*, user: Any, entry: FaqEntry) -> FaqEntry:
             )
         # The thread shows the link to its FAQ entry.
         outbox.enqueue_question(answer.question_id)
+    webhook_faq_published(entry=entry)
     return entry
 
 

@@ -1,5 +1,6 @@
 """``make bench-search``: index 20,000 questions through the outbox, then time
-the ask page's suggestions and the search page.
+the ask page's suggestions, the search page and the widgets' instant answers
+(``--only "instant answers"`` times just those; ``make bench-instant``).
 
 Uses the page benchmark's data set and database (var/bench.sqlite3, or
 ``--database-url``; never the site's own) and a local Meilisearch with a
@@ -18,8 +19,10 @@ import sys
 import tempfile
 import time
 from argparse import SUPPRESS
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import dj_database_url
 from django.conf import settings
@@ -43,6 +46,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--database-url", help="bench database (default var/bench.sqlite3)")
         parser.add_argument("--samples", type=int, default=300, help="requests per page kind")
+        parser.add_argument(
+            "--only", choices=sorted(KINDS), help="time one kind of request (default: all)"
+        )
         parser.add_argument("--inner", action="store_true", help=SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -57,6 +63,8 @@ class Command(BaseCommand):
             benchmark.ensure_postgres_database(url)
         command = [sys.executable, str(settings.BASE_DIR / "manage.py"), "search_bench", "--inner"]
         command += ["--samples", str(options["samples"])]
+        if options["only"]:
+            command += ["--only", options["only"]]
         env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
         if subprocess.run(command, env=env, check=False).returncode:
             raise CommandError("The search bench failed.")
@@ -77,12 +85,23 @@ class Command(BaseCommand):
             settings.SEARCH.update(URL=server.url, API_KEY=server.key)
         settings.SEARCH["INDEX"] = "bench"
         try:
-            report = {"indexing": self._index(), **self._pages(options["samples"])}
+            report = {
+                "indexing": self._index(),
+                **self._pages(options["samples"], options["only"]),
+            }
         finally:
             if server is not None:
                 server.stop()
                 shutil.rmtree(server.data_dir, ignore_errors=True)
-        report["machine"] = {"cpus": os.cpu_count(), "database": connection.vendor}
+        load = os.getloadavg()
+        report["machine"] = {
+            "cpus": os.cpu_count(),
+            "database": connection.vendor,
+            "load_average": [round(value, 2) for value in load],
+        }
+        self._log(
+            f"Load average (1, 5, 15 min) at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+        )
         path = settings.VAR_DIR / "bench" / f"search-{connection.vendor}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(report, indent=2))
@@ -120,7 +139,7 @@ class Command(BaseCommand):
             "questions_per_second": round(indexed / seconds),
         }
 
-    def _pages(self, samples: int) -> dict[str, Any]:
+    def _pages(self, samples: int, only: str | None) -> dict[str, Any]:
         rng = random.Random(7)
         titles = list(
             Post.objects.filter(post_type=PostType.QUESTION, deleted_at=None).values_list(
@@ -128,20 +147,19 @@ class Command(BaseCommand):
             )[:5000]
         )
         client = Client()
-        kinds = {
-            # What the ask page sends while a title is typed: its first words.
-            "suggestions": lambda t: f"/search/suggest/?flow=ask&q={_words(t, rng, 3, 7)}",
-            "search page": lambda t: f"/search/?q={_words(t, rng, 1, 3)}",
-        }
+        headers = {"Authorization": f"Bearer {_bench_key()}"}
+        self._log(f"Load average (1, 5, 15 min) at the start: {_load()}")
         report = {}
-        for name, make_url in kinds.items():
+        for name, make_url in KINDS.items():
+            if only and name != only:
+                continue
             for title in rng.sample(titles, 20):
-                client.get(make_url(title))  # warm up
+                client.get(make_url(title, rng), headers=headers)  # warm up
             times = []
             for title in rng.sample(titles, samples):
-                url = make_url(title)
+                url = make_url(title, rng)
                 started = time.perf_counter()
-                response = client.get(url)
+                response = client.get(url, headers=headers)
                 times.append((time.perf_counter() - started) * 1000)
                 if response.status_code != 200:
                     raise CommandError(f"{url} answered {response.status_code}")
@@ -156,7 +174,39 @@ class Command(BaseCommand):
         return report
 
 
-def _words(title: str, rng: random.Random, low: int, high: int) -> str:
-    from urllib.parse import quote
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
+
+def _bench_key() -> str:
+    """A read key for the bench, with a limit no bench run reaches."""
+    from accounts.models import User
+    from api.services import api_key_create
+
+    staff, _created = User.objects.get_or_create(
+        username="bench-staff", defaults={"is_staff": True, "email": "bench@example.com"}
+    )
+    return api_key_create(
+        staff=staff, name="bench", allowed_origins=[], requests_per_minute=100_000
+    ).secret
+
+
+def _typed(title: str, rng: random.Random) -> str:
+    """What a widget sends while a customer types: the first words, the last
+    one often still being typed."""
+    words = title.split()[: rng.randint(2, 6)]
+    if len(words[-1]) > 3 and rng.random() < 0.5:
+        words[-1] = words[-1][: rng.randint(2, len(words[-1]) - 1)]
+    return quote(" ".join(words))
+
+
+KINDS: dict[str, Callable[[str, random.Random], str]] = {
+    # What the ask page sends while a title is typed: its first words.
+    "suggestions": lambda t, rng: f"/search/suggest/?flow=ask&q={_words(t, rng, 3, 7)}",
+    "search page": lambda t, rng: f"/search/?q={_words(t, rng, 1, 3)}",
+    "instant answers": lambda t, rng: f"/api/v1/instant-answers/?q={_typed(t, rng)}",
+}
+
+
+def _words(title: str, rng: random.Random, low: int, high: int) -> str:
     return quote(" ".join(title.split()[: rng.randint(low, high)]))
