@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db.models import Model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -32,6 +33,48 @@ def _visible(request: Request, pk: int) -> Post:
     return post
 
 
+def revisions_page(
+    view: ApiView, request: Request, obj: Model, serializer: type[serializers.Serializer]
+) -> Response:
+    """A cursor page of ``obj``'s revisions, newest first; the first page sends
+    the latest revision's date as ``Last-Modified``."""
+    page = paginate(request, revision_infos(obj), ("-number",))
+    entries = revision_entries(obj, page.rows)
+    if entries and not request.query_params.get("cursor"):
+        view.last_modified = entries[0].created_at
+    return paginated_response(page, serializer(entries, many=True).data)
+
+
+def diff_response(request: Request, obj: Model, labels: dict[str, Any]) -> Response:
+    """The changes between two of ``obj``'s revisions (``from``/``to``/``page``
+    query parameters), field by field, word level in prose."""
+    query = valid(s.DiffQuerySerializer, request.query_params)
+    latest = revision_latest_number(obj)
+    if not latest:
+        raise Http404("This has no history yet.")
+    new = revision_get(obj, query.get("to") or latest)
+    old = revision_get(obj, query.get("from") or max(1, new.number - 1))
+    diffs, pages = diff_fields(old.fields, new.fields, labels, page=query.get("page", 1))
+    return Response(
+        s.DiffSerializer(
+            {
+                "from_revision": old.number,
+                "to_revision": new.number,
+                "page": query.get("page", 1),
+                "pages": pages,
+                "fields": diffs,
+            }
+        ).data
+    )
+
+
+DIFF_PARAMETERS = [
+    OpenApiParameter("from", int, description="The older revision (default: to - 1)."),
+    OpenApiParameter("to", int, description="The newer revision (default: the latest)."),
+    OpenApiParameter("page", int, description="Long diffs come in pages."),
+]
+
+
 class PostRevisionsView(ApiView):
     @extend_schema(
         operation_id="revisions_list",
@@ -41,12 +84,7 @@ class PostRevisionsView(ApiView):
     )
     def get(self, request: Request, pk: int) -> Response:
         """A post's revisions, newest first, each with its title, body and tags."""
-        post = _visible(request, pk)
-        page = paginate(request, revision_infos(post), ("-number",))
-        entries = revision_entries(post, page.rows)
-        if entries and not request.query_params.get("cursor"):
-            self.last_modified = entries[0].created_at
-        return paginated_response(page, s.RevisionSerializer(entries, many=True).data)
+        return revisions_page(self, request, _visible(request, pk), s.RevisionSerializer)
 
 
 class PostRevisionView(ApiView):
@@ -59,36 +97,10 @@ class PostRevisionView(ApiView):
 
 
 class PostDiffView(ApiView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("from", int, description="The older revision (default: to - 1)."),
-            OpenApiParameter("to", int, description="The newer revision (default: the latest)."),
-            OpenApiParameter("page", int, description="Long diffs come in pages."),
-        ],
-        responses=s.DiffSerializer,
-        tags=["revisions"],
-    )
+    @extend_schema(parameters=DIFF_PARAMETERS, responses=s.DiffSerializer, tags=["revisions"])
     def get(self, request: Request, pk: int) -> Response:
         """The changes between two revisions, field by field, word level in prose."""
-        post = _visible(request, pk)
-        query = valid(s.DiffQuerySerializer, request.query_params)
-        latest = revision_latest_number(post)
-        if not latest:
-            raise Http404("This post has no history yet.")
-        new = revision_get(post, query.get("to") or latest)
-        old = revision_get(post, query.get("from") or max(1, new.number - 1))
-        diffs, pages = diff_fields(old.fields, new.fields, POST_FIELDS, page=query.get("page", 1))
-        return Response(
-            s.DiffSerializer(
-                {
-                    "from_revision": old.number,
-                    "to_revision": new.number,
-                    "page": query.get("page", 1),
-                    "pages": pages,
-                    "fields": diffs,
-                }
-            ).data
-        )
+        return diff_response(request, _visible(request, pk), POST_FIELDS)
 
 
 class SuggestedEditCreateView(ApiView):

@@ -11,6 +11,7 @@ from qa import selectors as qa_selectors
 from qa.models import Category, Comment, Post
 from reputation import selectors as reputation_selectors
 from reputation.privileges import role_of
+from wiki.models import FaqEntry, FaqStatus
 
 QUESTION_LIST_FIELDS = (
     *("title", "slug", "excerpt", "tag_names", "score", "answer_count", "view_count"),
@@ -89,3 +90,19 @@ def answer_for_api(*, answer_id: int, viewer: Any) -> qa_selectors.QuestionPage:
     if not any(answer.pk == answer_id for answer in page.answers):
         raise Http404("No such answer.")
     return page
+
+
+def faq_rows(*, category: str = "") -> QuerySet[FaqEntry]:
+    """Published FAQ entries (in ``category``, a slug, and its subcategories
+    when given), with their category."""
+    rows = FaqEntry.objects.filter(status=FaqStatus.PUBLISHED).select_related("category")
+    if category:
+        found = Category.objects.filter(slug=category).first()
+        if found is None:
+            return rows.none()
+        rows = rows.filter(
+            category__tree_id=found.tree_id,
+            category__lft__gte=found.lft,
+            category__rght__lte=found.rght,
+        )
+    return rows

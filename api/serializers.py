@@ -351,12 +351,17 @@ class ProblemSerializer(serializers.Serializer):
 # Revisions, suggested edits, flags -------------------------------------------------
 
 
-class RevisionSerializer(serializers.Serializer):
+class RevisionBaseSerializer(serializers.Serializer):
+    """Who changed what when, for any versioned object; subclasses add its fields."""
+
     number = serializers.IntegerField()
     kind = serializers.CharField(source="info.kind")
     author = AuthorSerializer(allow_null=True)
     created_at = serializers.DateTimeField()
     summary = serializers.CharField()
+
+
+class RevisionSerializer(RevisionBaseSerializer):
     title = serializers.SerializerMethodField()
     body_markdown = serializers.SerializerMethodField()
     tags = serializers.SerializerMethodField()
@@ -525,3 +530,89 @@ class HelpfulResultSerializer(serializers.Serializer):
     is_new = serializers.BooleanField(
         help_text="false when this visitor already answered about this item today (not counted)."
     )
+
+
+# FAQ entries and wiki pages ------------------------------------------------------------
+
+
+class FaqEntrySummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    question = serializers.CharField()
+    category = CategoryRefSerializer(allow_null=True)
+    url = serializers.CharField(source="get_absolute_url")
+    status = serializers.CharField(help_text="draft and in_review are shown to curators only.")
+    published_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+    is_verified = serializers.BooleanField(help_text="Stamped “verified by support”, unexpired.")
+    helpful_yes = serializers.IntegerField()
+    helpful_no = serializers.IntegerField()
+
+
+class FaqEntrySerializer(FaqEntrySummarySerializer):
+    answer_html = serializers.CharField()
+    answer_markdown = serializers.CharField(source="answer_source")
+    attributed_to = AuthorSerializer(allow_null=True, help_text="The source answer's author.")
+    source_answer_id = serializers.IntegerField(allow_null=True)
+    revision_number = serializers.IntegerField()
+
+
+class FaqRevisionSerializer(RevisionBaseSerializer):
+    question = serializers.SerializerMethodField()
+    answer_markdown = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+
+    def get_question(self, entry: Any) -> str:
+        return str(entry.fields.get("question") or "")
+
+    def get_answer_markdown(self, entry: Any) -> str:
+        return str(entry.fields.get("answer_source") or "")
+
+    def get_status(self, entry: Any) -> str:
+        return str(entry.fields.get("status") or "")
+
+
+class WikiQuerySerializer(serializers.Serializer):
+    path = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        trim_whitespace=False,
+        help_text="The page's path, e.g. “billing/invoices” (empty: the wiki's home page).",
+    )
+
+
+class WikiPageRefSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    path = serializers.CharField()
+    url = serializers.CharField(source="get_absolute_url")
+
+
+class WikiPageSerializer(WikiPageRefSerializer):
+    id = serializers.IntegerField()
+    body_html = serializers.CharField()
+    body_markdown = serializers.CharField(source="body_source")
+    toc_html = serializers.CharField()
+    revision_number = serializers.IntegerField()
+    updated_at = serializers.DateTimeField()
+    last_editor = AuthorSerializer(allow_null=True)
+    is_locked = serializers.BooleanField()
+    helpful_yes = serializers.IntegerField()
+    helpful_no = serializers.IntegerField()
+    ancestors = WikiPageRefSerializer(many=True, help_text="From the home page down.")
+    children = WikiPageRefSerializer(many=True, source="children_list")
+
+
+class WikiRevisionSerializer(RevisionBaseSerializer):
+    title = serializers.SerializerMethodField()
+    body_markdown = serializers.SerializerMethodField()
+    path = serializers.SerializerMethodField()
+
+    def get_title(self, entry: Any) -> str:
+        return str(entry.fields.get("title") or "")
+
+    def get_body_markdown(self, entry: Any) -> str:
+        return str(entry.fields.get("body_source") or "")
+
+    def get_path(self, entry: Any) -> str:
+        return str(entry.fields.get("path") or "")

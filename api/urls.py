@@ -7,7 +7,7 @@ from drf_spectacular.views import (
 
 from entraide.security import csp_override
 
-from . import content_views, embed_views, views
+from . import content_views, embed_views, views, wiki_views
 from .docs import problem_type
 
 app_name = "api"
@@ -58,6 +58,17 @@ urlpatterns = [
     path(
         "v1/comments/<id:pk>/flags/", content_views.CommentFlagView.as_view(), name="comment_flag"
     ),
+    path("v1/faq/", wiki_views.FaqListView.as_view(), name="faq_list"),
+    path("v1/faq/<slug:slug>/", wiki_views.FaqDetailView.as_view(), name="faq_detail"),
+    path(
+        "v1/faq/<slug:slug>/revisions/",
+        wiki_views.FaqRevisionsView.as_view(),
+        name="faq_revisions",
+    ),
+    path("v1/faq/<slug:slug>/diff/", wiki_views.FaqDiffView.as_view(), name="faq_diff"),
+    path("v1/wiki/page/", wiki_views.WikiPageView.as_view(), name="wiki_page"),
+    path("v1/wiki/page/revisions/", wiki_views.WikiRevisionsView.as_view(), name="wiki_revisions"),
+    path("v1/wiki/page/diff/", wiki_views.WikiDiffView.as_view(), name="wiki_diff"),
     path("v1/oembed", embed_views.OEmbedView.as_view(), name="oembed"),
     path("v1/instant-answers/", embed_views.InstantAnswersView.as_view(), name="instant_answers"),
     path(

@@ -90,3 +90,41 @@ def _language_reset() -> Iterator[None]:
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def community(search_index):
+    """A lamp question with an accepted answer by "helper", two other
+    questions, all indexed in this test's Meilisearch index."""
+    from qa import services
+    from search import sync
+    from tests.factories import UserFactory
+
+    asker = UserFactory(username="asker", reputation=1500)
+    helper = UserFactory(username="helper", display_name="Helpful Hana")
+    blinking = services.question_ask(
+        author=asker,
+        title="The lamp blinks red after the firmware update",
+        body="Since last night's update my lamp blinks red three times and stays off.",
+        tags="lamp firmware",
+    )
+    answer = services.answer_post(
+        author=helper,
+        question=blinking,
+        body="Unplug the lamp for **ten seconds**, plug it back in: it installs the update again.",
+    )
+    services.answer_accept(user=asker, answer=answer)
+    services.question_ask(
+        author=asker,
+        title="Pairing the lamp with a new phone fails",
+        body="The app finds the lamp but pairing stops at 90% every time.",
+        tags="lamp app",
+    )
+    services.question_ask(
+        author=asker,
+        title="Where do I download last month's invoice?",
+        body="I cannot find the invoice for my subscription anywhere.",
+        tags="billing",
+    )
+    sync.drain()
+    return blinking, answer

@@ -99,3 +99,17 @@ def sign_up(page, live_server, username: str, email: str, password: str) -> None
     page.goto(live_server.url + link.group(1))
     page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/confirm-email/" not in url)
+
+
+@pytest.fixture
+def help_centre(live_server):
+    """The stand-in help centre (``embed.demo``) on its own port: another
+    origin than the live server, as a customer's help centre is. Configure
+    it with the site, a key and a card, then open ``help_centre.origin``."""
+    from embed.demo import DemoServer
+
+    server = DemoServer(0)
+    server.start()
+    yield server
+    server.shutdown()
+    server.server_close()

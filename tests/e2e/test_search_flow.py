@@ -7,8 +7,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from qa import services
-from search import sync
 from search.models import Deflection, SupportVisit
 from tests.e2e.conftest import log_in, screenshot
 from tests.factories import UserFactory
@@ -16,38 +14,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def community(search_index):
-    asker = UserFactory(username="asker", reputation=1500)
-    helper = UserFactory(username="helper", display_name="Helpful Hana")
-    blinking = services.question_ask(
-        author=asker,
-        title="The lamp blinks red after the firmware update",
-        body="Since last night's update my lamp blinks red three times and stays off.",
-        tags="lamp firmware",
-    )
-    answer = services.answer_post(
-        author=helper,
-        question=blinking,
-        body="Unplug the lamp for **ten seconds**, plug it back in: it installs the update again.",
-    )
-    services.answer_accept(user=asker, answer=answer)
-    services.question_ask(
-        author=asker,
-        title="Pairing the lamp with a new phone fails",
-        body="The app finds the lamp but pairing stops at 90% every time.",
-        tags="lamp app",
-    )
-    services.question_ask(
-        author=asker,
-        title="Where do I download last month's invoice?",
-        body="I cannot find the invoice for my subscription anywhere.",
-        tags="billing",
-    )
-    sync.drain()
-    return blinking, answer
 
 
 def test_search_as_you_type_with_facets(page, live_server, community) -> None:

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from api import services as api_services
 from qa import services
+from qa.models import Post
 from search import sync
 from search.models import Deflection, ItemKind, SupportVisit, VisitItem
 from tests.api.conftest import pointers, problem
@@ -17,48 +18,31 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def thread(search_index: str) -> dict[str, Any]:
-    """A lamp question with an accepted answer (also a FAQ entry) and another
-    answer, an unanswered question and an unrelated one, indexed."""
-    asker = UserFactory(username="asker", reputation=1500)
-    helper = UserFactory(username="helper")
-    other = UserFactory(username="other")
-    blinking = services.question_ask(
-        author=asker,
-        title="The lamp blinks red after the firmware update",
-        body="Since last night's update my lamp blinks red three times and stays off.",
-        tags="lamp firmware",
-    )
-    accepted = services.answer_post(
-        author=helper,
-        question=blinking,
-        body="Unplug the lamp for ten seconds and plug it back in: it installs the update again.",
-    )
+def thread(community: tuple[Any, Any]) -> dict[str, Any]:
+    """The shared community (a lamp question with an accepted answer, an
+    unanswered one, an invoice one) plus a second answer to the lamp question
+    and a FAQ entry promoted from the accepted answer, indexed."""
+    blinking, accepted = community
     services.answer_post(
-        author=other, question=blinking, body="Mine stopped blinking after a factory reset."
-    )
-    services.answer_accept(user=asker, answer=accepted)
-    unanswered = services.question_ask(
-        author=asker,
-        title="The lamp blinks green when pairing",
-        body="Pairing never finishes, the lamp keeps blinking green.",
-        tags="lamp app",
-    )
-    services.question_ask(
-        author=asker,
-        title="Where is last month's invoice?",
-        body="I cannot find the invoice for my subscription anywhere.",
-        tags="billing",
+        author=UserFactory(username="other"),
+        question=blinking,
+        body="Mine stopped blinking after a factory reset, for what it is worth.",
     )
     published_faq_entry(
         question="Why does my lamp blink red?",
         slug="lamp-blinks-red",
         answer="Unplug it.",
-        created_by=asker,
+        created_by=blinking.author,
         source_answer=accepted,
     )
     sync.drain()
-    return {"question": blinking, "accepted": accepted, "unanswered": unanswered, "helper": helper}
+    unanswered = Post.objects.get(title="Pairing the lamp with a new phone fails")
+    return {
+        "question": blinking,
+        "accepted": accepted,
+        "unanswered": unanswered,
+        "helper": accepted.author,
+    }
 
 
 def key_client(staff: Any, *, scopes: list[str] | None = None, origin: str = ORIGIN) -> APIClient:
