@@ -108,6 +108,9 @@ class InstantAnswersView(ApiView):
         found = instant_answers(query=query["q"], limit=query.get("limit", 5))
         site = settings.SITE_URL.rstrip("/")
         api = request.build_absolute_uri("/api/v1/answers/")
+        # Offered only to a key that may post it: a read-only key's widget
+        # then shows no "Was this helpful?" that would be refused.
+        may_feedback = isinstance(request.auth, ApiKey) and Scope.FEEDBACK in request.auth.scopes
         results = [
             {
                 "question_id": answer.question_id,
@@ -121,7 +124,7 @@ class InstantAnswersView(ApiView):
                 if answer.faq_slug
                 else None,
                 "detail": f"{api}{answer.answer_id}/",
-                "feedback": f"{api}{answer.answer_id}/helpful/",
+                "feedback": f"{api}{answer.answer_id}/helpful/" if may_feedback else None,
             }
             for answer in found.answers
         ]

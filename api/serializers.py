@@ -499,7 +499,11 @@ class InstantAnswerSerializer(serializers.Serializer):
     is_faq = serializers.BooleanField(help_text="The answer lives on as a published FAQ entry.")
     faq_url = serializers.URLField(allow_null=True)
     detail = serializers.URLField(help_text="The whole answer (GET, HTML body).")
-    feedback = serializers.URLField(help_text="Where to POST “Was this helpful?”.")
+    feedback = serializers.URLField(
+        allow_null=True,
+        help_text="Where to POST “Was this helpful?”; null unless the API key has the "
+        "feedback scope.",
+    )
 
 
 class InstantAnswersSerializer(serializers.Serializer):

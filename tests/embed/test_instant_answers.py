@@ -57,7 +57,7 @@ def key_client(staff: Any, *, scopes: list[str] | None = None, origin: str = ORI
 
 
 def test_instant_answers_give_the_best_answer_with_excerpt_link_and_marks(staff, thread) -> None:
-    client = key_client(staff)
+    client = key_client(staff, scopes=["feedback"])
     response = client.get("/api/v1/instant-answers/", {"q": "my lamp blinks red"})
     assert response.status_code == 200, response.content
     assert response["Access-Control-Allow-Origin"] == ORIGIN
@@ -78,6 +78,7 @@ def test_instant_answers_give_the_best_answer_with_excerpt_link_and_marks(staff,
     # A question without an answer has nothing to show a customer.
     ids = [result["question_id"] for result in body["results"]]
     assert thread["unanswered"].pk not in ids
+
     # The detail link serves the answer the widget expands.
     detail = client.get(first["detail"])
     assert detail.status_code == 200 and "ten seconds" in detail.json()["body_html"]
@@ -222,3 +223,9 @@ def test_a_nul_in_the_feedback_query_is_refused_and_other_controls_cleaned(staff
     response = client.post(url, {"helpful": True, "query": "lamp\x1bred"}, format="json")
     assert response.status_code == 200
     assert SupportVisit.objects.get().query == "lamp red"
+
+
+def test_a_read_only_key_is_offered_no_feedback_link(staff, thread) -> None:
+    # The widget shows "Was this helpful?" only where there is a link to post it.
+    body = key_client(staff).get("/api/v1/instant-answers/", {"q": "my lamp blinks red"}).json()
+    assert body["results"] and all(result["feedback"] is None for result in body["results"])
