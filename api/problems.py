@@ -137,6 +137,14 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
     "server-error": ProblemType(
         500, _("Something went wrong on our side."), _("The error has been logged.")
     ),
+    "service-unavailable": ProblemType(
+        503,
+        _("The service is briefly unavailable."),
+        _(
+            "A part the site needs (its database or cache) does not answer. Nothing was "
+            "changed; send the request again after the seconds given in ``Retry-After``."
+        ),
+    ),
 }
 
 

@@ -34,7 +34,9 @@ urlpatterns = [
     path("", include("qa.urls")),
 ]
 
-# Refused requests, unknown URLs and crashes under /api/ answer problem documents.
+# Refused requests, unknown URLs and crashes under /api/ answer problem
+# documents; a database or cache that does not answer gives 503 with
+# Retry-After (entraide.views).
 handler400 = "api.problems.handler400"
 handler404 = "api.problems.handler404"
-handler500 = "api.problems.handler500"
+handler500 = "entraide.views.server_error"
