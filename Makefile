@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench bench-search bench-instant bench-dashboard lint install clean-db meilisearch
+.PHONY: run test faults bench bench-search bench-instant bench-dashboard lint install clean-db meilisearch
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ run: install meilisearch
 test: install meilisearch
 	scripts/ensure-chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Break real parts on purpose (Meilisearch, the search worker, a throw-away
+# PostgreSQL cluster) while members use the site; see tests/faults/.
+faults: install meilisearch
+	$(BIN)/python -m tests.faults.run $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python manage.py bench_pages $(BENCH_ARGS)

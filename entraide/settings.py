@@ -496,10 +496,10 @@ SEARCH: dict[str, Any] = {
     "SUGGESTIONS": 5,
     # Answers whose text goes into their question's document besides the accepted one.
     "TOP_ANSWERS": 3,
-    "SYNC_BATCH": 500,
+    "SYNC_BATCH": int(os.environ.get("SEARCH_SYNC_BATCH", "500")),
     # How long a worker owns the outbox rows it claimed before another may retry them.
-    "SYNC_LEASE_SECONDS": 300,
-    "SYNC_MAX_BACKOFF_SECONDS": 60,
+    "SYNC_LEASE_SECONDS": int(os.environ.get("SEARCH_SYNC_LEASE_SECONDS", "300")),
+    "SYNC_MAX_BACKOFF_SECONDS": int(os.environ.get("SEARCH_SYNC_MAX_BACKOFF_SECONDS", "60")),
 }
 
 # Contact support: where a request that the search did not deflect goes.

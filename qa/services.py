@@ -57,8 +57,12 @@ def _clean_fields(**cleaners: tuple[Any, Any]) -> dict[str, Any]:
 
 
 def _lock_post(post_id: int) -> Post:
+    # NO KEY UPDATE: serialises the writers of this post, but not the
+    # foreign-key checks of rows that merely point at it (a vote, a ledger
+    # row, a reversal); a plain FOR UPDATE blocks those and two actions on a
+    # question and its answer then deadlock (seen under tests/faults).
     try:
-        return Post.objects.select_for_update().get(pk=post_id)
+        return Post.objects.select_for_update(no_key=True).get(pk=post_id)
     except Post.DoesNotExist:
         raise ValidationError(_("This post does not exist.")) from None
 

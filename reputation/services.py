@@ -41,7 +41,10 @@ def users_lock(user_ids: Iterable[int | None]) -> None:
     same people never wait on each other in opposite orders (no deadlock)."""
     ids = sorted({pk for pk in user_ids if pk is not None})
     if ids:
-        list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+        # NO KEY UPDATE, like qa.services._lock_post: rows that refer to a
+        # member (votes, notifications, revisions) must not wait for this lock.
+        locked = User.objects.select_for_update(no_key=True).filter(pk__in=ids)
+        list(locked.order_by("pk").values("pk"))
 
 
 def day_start(now: datetime) -> datetime:

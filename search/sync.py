@@ -150,6 +150,9 @@ class _Sent:
     rows: list[IndexOperation]
     tasks: list[TaskInfo]
     result: SyncResult
+    # The engine refused to queue a task (disk full, bad payload): the rows
+    # were given back with back-off and there is nothing to wait for.
+    is_rejected: bool = False
 
 
 def _send(client: Any, rows: list[IndexOperation]) -> _Sent:
@@ -179,6 +182,13 @@ def _send(client: Any, rows: list[IndexOperation]) -> _Sent:
     except UNREACHABLE as error:
         _release(rows, error, back_off=False)
         raise EngineUnavailable(str(error)) from error
+    except MeilisearchApiError as error:
+        # Answered but refused, e.g. "no space left" while storing the payload:
+        # retrying at once would fail again, and the worker must keep running.
+        logger.error("engine refused a task, %d row(s) retried later: %s", len(rows), error)
+        _release(rows, error, back_off=True)
+        failed = SyncResult(rows=len(rows), row_ids=result.row_ids, failed=len(rows))
+        return _Sent(rows=rows, tasks=tasks, result=failed, is_rejected=True)
     result.upserted = len(documents)
     result.deleted = len(gone)
     result.settings_pushed = int(DocumentKind.SETTINGS in by_kind)
@@ -187,6 +197,8 @@ def _send(client: Any, rows: list[IndexOperation]) -> _Sent:
 
 def _finish(client: Any, sent: _Sent) -> SyncResult:
     """Wait for a batch's tasks; delete its rows only if every one succeeded."""
+    if sent.is_rejected:
+        return sent.result
     try:
         for info in sent.tasks:
             wait(client, info, timeout_ms=int(settings.SEARCH["SYNC_LEASE_SECONDS"]) * 500)
@@ -194,7 +206,7 @@ def _finish(client: Any, sent: _Sent) -> SyncResult:
         _release(sent.rows, error, back_off=False)
         raise EngineUnavailable(str(error)) from error
     except (TaskFailed, MeilisearchApiError) as error:
-        logger.warning("index task failed, %d row(s) retried later: %s", len(sent.rows), error)
+        logger.error("index task failed, %d row(s) retried later: %s", len(sent.rows), error)
         _release(sent.rows, error, back_off=True)
         return SyncResult(rows=len(sent.rows), row_ids=sent.result.row_ids, failed=len(sent.rows))
     IndexOperation.objects.filter(pk__in=sent.result.row_ids).delete()

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 
 from search import sync
 from search.client import admin_client, index_name
@@ -76,21 +76,34 @@ class Command(BaseCommand):
                         result.deleted,
                         result.failed,
                     )
+                listening_on = self._idle(poll, listening_on)
             except (sync.EngineUnavailable, *sync.UNREACHABLE) as error:
                 logger.warning("Meilisearch unreachable, retrying in %.0f s: %s", backoff, error)
                 self._sleep(backoff)
                 backoff = min(backoff * 2, cap)
-                continue
-            if connection.vendor == "postgresql":
-                connection.ensure_connection()
-                # A recycled connection (CONN_MAX_AGE) has forgotten the LISTEN.
-                if connection.connection is not listening_on:
-                    with connection.cursor() as cursor:
-                        cursor.execute(f"LISTEN {NOTIFY_CHANNEL}")
-                    listening_on = connection.connection
-                self._wait_for_notify(poll * 5)
-            else:
-                self._sleep(poll)
+            except (OperationalError, InterfaceError) as error:
+                # PostgreSQL restarting or failing over: rows stay in the
+                # outbox (leased ones return when the lease ends), so wait and
+                # reconnect rather than exit and leave the index behind.
+                logger.warning("database unreachable, retrying in %.0f s: %s", backoff, error)
+                connection.close()
+                listening_on = None
+                self._sleep(backoff)
+                backoff = min(backoff * 2, cap)
+
+    def _idle(self, poll: float, listening_on: object) -> object:
+        """Wait for new rows; return the connection that LISTENs (PostgreSQL)."""
+        if connection.vendor != "postgresql":
+            self._sleep(poll)
+            return None
+        connection.ensure_connection()
+        # A recycled connection (CONN_MAX_AGE) has forgotten the LISTEN.
+        if connection.connection is not listening_on:
+            with connection.cursor() as cursor:
+                cursor.execute(f"LISTEN {NOTIFY_CHANNEL}")
+            listening_on = connection.connection
+        self._wait_for_notify(poll * 5)
+        return listening_on
 
     def _sleep(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
