@@ -2,6 +2,7 @@
 
 import csv
 from collections.abc import Callable
+from datetime import timedelta
 from importlib import import_module
 from typing import Any
 
@@ -10,11 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from entraide import health as checks
 from entraide.http import error_response
 from entraide.links import link
+from search.selectors import outbox_status
 
 from . import deflection, helpfulness, selectors
 from .forms import PeriodForm
@@ -146,3 +150,25 @@ def _int(value: str | None) -> int:
         return max(0, int(value or 0))
     except ValueError:
         return 0
+
+
+# A backlog older than this means the worker is stopped or stuck.
+OUTBOX_LATE_AFTER = timedelta(minutes=5)
+
+
+@login_required
+def health(request: HttpRequest) -> HttpResponse:
+    """What an operator checks first: each part answers, and the search
+    worker keeps up (its backlog, oldest row and last failure)."""
+    if not request.user.is_staff:
+        raise PermissionDenied(_("The health page is for staff."))
+    results = checks.readiness()
+    outbox = outbox_status()
+    is_late = outbox.oldest_at is not None and outbox.oldest_at < timezone.now() - OUTBOX_LATE_AFTER
+    context = {
+        "checks": results,
+        "outbox": outbox,
+        "outbox_late": is_late,
+        "is_healthy": all(r.ok for r in results) and not outbox.failing and not is_late,
+    }
+    return render(request, "dashboard/health.html", context)

@@ -10,11 +10,12 @@ import html
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import QueryDict
 from meilisearch.errors import MeilisearchError
 
@@ -23,7 +24,7 @@ from qa.selectors import category_path
 
 from .client import index_name, search_client
 from .documents import parse_document_id
-from .models import Deflection, DocumentKind, SearchLog, SupportVisit
+from .models import Deflection, DocumentKind, IndexOperation, SearchLog, SupportVisit
 from .schema import MATCHING_STRATEGY, STOP_WORDS
 
 logger = logging.getLogger("search")
@@ -464,3 +465,38 @@ def searches_without_results(*, since: Any, limit: int = 50) -> list[tuple[str, 
         .order_by("-n", "query")[:limit]
     )
     return [(row["query"], row["n"]) for row in rows]
+
+
+@dataclass
+class OutboxStatus:
+    """What the search worker still owes the index, for the staff health page."""
+
+    pending: int
+    failing: int  # rows a push has failed for at least once
+    oldest_at: datetime | None  # the oldest pending row's creation time
+    last_error: str
+    last_error_attempts: int
+    next_attempt_at: datetime | None
+
+
+def outbox_status() -> OutboxStatus:
+    """The backlog, its oldest row and the most recent failure (three queries)."""
+    totals = IndexOperation.objects.aggregate(
+        pending=Count("id"), failing=Count("id", filter=~Q(last_error="")), oldest=Min("created_at")
+    )
+    # Failed rows are put back with their next attempt ahead: the latest one
+    # holds the most recent error.
+    latest = (
+        IndexOperation.objects.exclude(last_error="")
+        .order_by("-next_attempt_at", "-id")
+        .values("last_error", "attempts", "next_attempt_at")
+        .first()
+    )
+    return OutboxStatus(
+        pending=totals["pending"],
+        failing=totals["failing"],
+        oldest_at=totals["oldest"],
+        last_error=latest["last_error"] if latest else "",
+        last_error_attempts=latest["attempts"] if latest else 0,
+        next_attempt_at=latest["next_attempt_at"] if latest else None,
+    )

@@ -38,6 +38,10 @@ def browser() -> Iterator[object]:
         pytest.skip("Chromium is not installed (make test installs it: apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    # Pictures of failures from an earlier run would mislead a reviewer.
+    for stale in SCREENSHOTS.glob("FAILED-*.png"):
+        stale.unlink()
+
     with sync_playwright() as playwright:
         # A fresh temporary profile per launch; nothing reaches the network.
         browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)

@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from search.engine import LocalServer
+from search.indexing import index_setup
 from tests.faults.postgres import ENV_NAME, ThrowawayPostgres
+from tests.faults.processes import Process, SiteServer, process_env, search_worker
 
 if not os.environ.get(ENV_NAME):
     collect_ignore_glob = ["test_*.py"]
@@ -59,3 +61,19 @@ def engine(engine_dir: Path) -> Iterator[LocalServer]:
 def meilisearch_server(engine: LocalServer) -> tuple[str, str]:
     # Replaces the suite's shared engine: the tests below break theirs.
     return engine.url, engine.key
+
+
+@pytest.fixture
+def site_and_worker(
+    transactional_db, engine: LocalServer, var_dir: Path, tmp_path: Path
+) -> Iterator[tuple[SiteServer, Process]]:
+    """The site and one search worker on this test's database and engine,
+    the index created (so the worker pushes only what the test changes)."""
+    index_setup()
+    env = process_env(var_dir=var_dir, engine=engine)
+    site, worker = SiteServer(env, tmp_path), search_worker(env, tmp_path)
+    site.start()
+    worker.start()
+    yield site, worker
+    worker.stop()
+    site.stop()

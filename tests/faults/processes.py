@@ -11,17 +11,20 @@ from typing import Any
 
 import requests
 from django.conf import settings
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test import Client
 from django.utils.crypto import get_random_string
 
 from moderation.antispam import form_token
 from search.engine import LocalServer, free_port
+from search.models import IndexOperation
 
 ROOT = Path(__file__).resolve().parents[2]
 MANAGE = str(ROOT / "manage.py")
-# Short enough for a test to wait them out, long enough to be real.
-LEASE_SECONDS = 3
+# Short enough for a test to wait it out. A worker waits for its tasks half
+# the lease before giving the rows back (and sending them again), so on a
+# loaded machine a shorter lease turns slow tasks into repeated pushes.
+LEASE_SECONDS = 20
 MAX_BACKOFF_SECONDS = 2
 
 
@@ -196,9 +199,74 @@ class Traffic:
             return [r for r in self.records if start <= r[2] < end]
 
 
-def wait_until(condition: Any, timeout: float, message: str, interval: float = 0.2) -> None:
+def wait_until(
+    condition: Any,
+    timeout: float,
+    message: str,
+    interval: float = 0.2,
+    logs: tuple[Process, ...] = (),
+) -> None:
+    """Poll ``condition``; on timeout, fail with the end of the processes' logs."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"{message} (after {timeout} s)")
+            tails = "".join(f"\n--- {p.log_path.name}:\n{p.log()[-2500:]}" for p in logs)
+            raise AssertionError(f"{message} (after {timeout} s){tails}")
         time.sleep(interval)
+
+
+def outbox_drained() -> bool:
+    """Whether the search outbox is empty (on a fresh connection: the last may be dead)."""
+    close_old_connections()
+    return not IndexOperation.objects.exists()
+
+
+def ask_questions(count: int, *, tag: str, title: str, body: str) -> list[Any]:
+    """``count`` questions by one asker ("asker") under one tag and category;
+    ``{n}`` in the title and body numbers them."""
+    from qa import services as qa
+    from tests.factories import CategoryFactory, TagFactory, UserFactory
+
+    category = CategoryFactory(name=tag.title(), slug=tag)
+    TagFactory(name=tag)
+    asker = UserFactory(username="asker")
+    return [
+        qa.question_ask(
+            author=asker,
+            title=title.format(n=n),
+            body=body.format(n=n),
+            tags=tag,
+            category=category,
+        )
+        for n in range(count)
+    ]
+
+
+def outage(
+    actions: dict[str, Any], *, stop: Any, start: Any, seconds: float, settle: float = 3.0
+) -> tuple[Traffic, float, float]:
+    """Run ``actions`` as traffic, stop a part for ``seconds`` and start it again,
+    then let the traffic run ``settle`` seconds more; return when it went down and up."""
+    with Traffic(actions) as traffic:
+        time.sleep(1.5)
+        down_at = time.monotonic()
+        stop()
+        time.sleep(seconds)
+        up_at = time.monotonic()
+        start()
+        time.sleep(settle)
+    return traffic, down_at, up_at
+
+
+def answer_poster(member: Member, question_ids: list[int], text: str) -> Any:
+    """An action posting ``text`` as an answer, to each question in turn; numbered,
+    since the same text twice is refused as a duplicate."""
+    import itertools
+
+    targets, numbers = itertools.cycle(question_ids), itertools.count()
+
+    def post(step: int) -> requests.Response:
+        body = f"{text} ({next(numbers)})"
+        return member.post(f"/questions/{next(targets)}/answers/", {"body": body})
+
+    return post
