@@ -33,6 +33,7 @@ run: install meilisearch
 
 test: install meilisearch
 	scripts/ensure-chromium
+	$(BIN)/python scripts/ensure-axe >/dev/null
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Break real parts on purpose (Meilisearch, the search worker, a throw-away

@@ -6,6 +6,8 @@ tests make to set up data are plain synchronous code, hence the flag below.
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,16 +52,33 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, request) -> Iterator[object]:
-    context = browser.new_context(locale="en-GB", viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
+def new_page(browser, request) -> Iterator[object]:
+    """Open a page in a fresh context (a locale of its own, a second member);
+    every page opened is photographed if the test fails."""
+    contexts = []
+
+    def open_page(locale: str = "en-GB") -> object:
+        context = browser.new_context(locale=locale, viewport={"width": 1200, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
     failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"FAILED-{request.node.name}.png"), full_page=True)
-    context.close()
+    for number, context in enumerate(contexts):
+        if failed is not None and failed.failed:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            for other, page in enumerate(context.pages):
+                suffix = f"-{number}.{other}" if number or other else ""
+                name = f"FAILED-{request.node.name}{suffix}"
+                page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        context.close()
+
+
+@pytest.fixture
+def page(new_page) -> object:
+    return new_page()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -67,6 +86,37 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> str:
+    """axe-core's file, pinned and checked by scripts/ensure-axe (installed when missing)."""
+    script = Path(settings.BASE_DIR) / "scripts" / "ensure-axe"
+    found = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    if not found:
+        pytest.skip("axe-core is not installed (make test installs it with npm)")
+    return found
+
+
+def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """Run axe-core on the page (injected beforehand with ``add_init_script``);
+    one line per violation of the given impacts, naming the elements."""
+    violations = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ["violations"]});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+            }));
+        }"""
+    )
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} — {', '.join(v['targets'])}"
+        for v in violations
+        if v["impact"] in impacts
+    ]
 
 
 def screenshot(page, name: str) -> None:

@@ -6,6 +6,7 @@ the "verified" stamp, a helpful vote)."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from qa import services as qa_services
 from qa.models import Category
@@ -81,7 +82,7 @@ def test_suggested_edit_is_reviewed_and_the_history_shows_the_diff(page, live_se
     screenshot(page, "post-diff-inline")
 
 
-def test_wiki_pages_contents_conflict_and_move(page, browser, live_server) -> None:
+def test_wiki_pages_contents_conflict_and_move(page, new_page, live_server) -> None:
     UserFactory(username="writer", reputation=1000)
     UserFactory(username="other", reputation=1000)
     _log_in(page, live_server, "writer")
@@ -98,8 +99,7 @@ def test_wiki_pages_contents_conflict_and_move(page, browser, live_server) -> No
     screenshot(page, "wiki-page")
 
     # Two editors open the page; the second to save sees a conflict.
-    second = browser.new_context(locale="en-GB", viewport={"width": 1200, "height": 900})
-    other = second.new_page()
+    other = new_page()
     _log_in(other, live_server, "other")
     other.goto(f"{live_server.url}/wiki/billing/_edit/")
     page.goto(f"{live_server.url}/wiki/billing/_edit/")
@@ -111,8 +111,20 @@ def test_wiki_pages_contents_conflict_and_move(page, browser, live_server) -> No
     other.wait_for_selector("text=Someone saved while you were editing")
     assert "on the web" in other.input_value("#id_body")  # nothing lost
     screenshot(other, "wiki-conflict")
-    second.close()
     assert "as PDF" in WikiPage.objects.get(path="billing").body_source
+
+    # The history lists both revisions; the diff shows what the edit changed.
+    page.goto(f"{live_server.url}/wiki/billing/")
+    page.locator("a", has_text="History").first.click()
+    expect(page.locator(".revision-list .revision")).to_have_count(2)
+    screenshot(page, "wiki-history")
+    page.locator("#revision-2 a", has_text="diff").click()
+    page.wait_for_selector("table.diff")
+    changed = page.locator("table.diff tr.diff-insert, table.diff tr.diff-change")
+    assert "as PDF" in " ".join(changed.all_inner_texts())
+    removed = page.locator("table.diff tr.diff-delete, table.diff tr.diff-change")
+    assert "Within 5 days" in " ".join(removed.all_inner_texts())
+    screenshot(page, "wiki-diff")
 
     # Move the page; its old address redirects.
     page.goto(f"{live_server.url}/wiki/billing/_move/")

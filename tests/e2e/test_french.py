@@ -11,7 +11,7 @@ from tests.factories import TagFactory, UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_french_pages_and_the_switcher(browser, live_server) -> None:
+def test_french_pages_and_the_switcher(new_page, live_server) -> None:
     TagFactory(name="ampoule")
     asker = UserFactory(display_name="Chloé")
     question = qa.question_ask(
@@ -23,8 +23,7 @@ def test_french_pages_and_the_switcher(browser, live_server) -> None:
     qa.answer_post(
         author=UserFactory(), question=question, body="Maintenez l’interrupteur dix secondes."
     )
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1200, "height": 900})
-    page = context.new_page()
+    page = new_page("fr-FR")
     page.goto(f"{live_server.url}/")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator(".main-nav")).to_contain_text("Catégories")
@@ -38,4 +37,3 @@ def test_french_pages_and_the_switcher(browser, live_server) -> None:
     page.select_option("#language-switcher", "en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("main h1")).to_contain_text("Sign Up")
-    context.close()

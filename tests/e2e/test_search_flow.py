@@ -94,3 +94,18 @@ def test_contact_support_shows_answers_first_and_records_the_outcome(
     page.click("[data-send-request]")
     page.locator("h1", has_text="Request sent").wait_for()
     assert SupportVisit.objects.filter(outcome="sent").count() == 1
+
+
+def test_a_search_with_typos_finds_the_answer(page, live_server, community) -> None:
+    _question, answer = community
+    page.goto(f"{live_server.url}/search/")
+    # Two misspelt words: "firmware" and "update".
+    page.locator("#search-q").press_sequentially("firmwre updte", delay=40)
+    hit = page.locator(".hit", has_text="The lamp blinks red after the firmware update")
+    hit.wait_for()
+    screenshot(page, "search-typo")
+    hit.locator(".hit-title a").click()
+    page.wait_for_selector("h1.question-title")
+    accepted = page.locator(f"#answer-{answer.pk}")
+    expect(accepted).to_have_class(re.compile(r"\baccepted\b"))
+    assert "ten seconds" in accepted.inner_text()
