@@ -4,18 +4,26 @@ A question's document carries its answers' text (the accepted one and the
 best-scored others), so a search matches the thread as a whole. Deleted
 questions and answers (including spam, which is deleted as spam) are never
 built: the worker deletes their documents instead.
+
+FAQ entries and wiki pages share the index and its fields, told apart by
+``type``: a FAQ entry's question is its ``title`` (the first searchable
+attribute) and its answer its ``body``; a wiki page's breadcrumb is its
+``category_path``. Only published FAQ entries are built; an entry taken back
+to draft has its document deleted like a deleted question.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from entraide.links import link
 from entraide.rendering import plain_text
 from qa.models import Category, Post, PostType
 from qa.selectors import category_tree
+from wiki.models import FaqEntry, FaqStatus, WikiPage, wiki_url
 
 from .models import DocumentKind
 from .schema import detect_language
@@ -128,17 +136,104 @@ def question_documents(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     return documents
 
 
-# Builders per kind; the FAQ and wiki register theirs when they exist.
-BUILDERS = {DocumentKind.QUESTION.value: question_documents}
+def _curated(
+    kind: DocumentKind, row: Mapping[str, Any], *, title: str, body_html: str, path: list[str]
+) -> dict[str, Any]:
+    """The fields a FAQ entry and a wiki page share: no tags, no answers of their own."""
+    body = plain_text(body_html)[:BODY_TEXT_MAX]
+    return {
+        "id": document_id(kind, row["id"]),
+        "type": kind.value,
+        "object_id": row["id"],
+        "title": title,
+        "body": body,
+        "tags": [],
+        "category_path": " › ".join(path),
+        "accepted_answer": "",
+        "answers": [],
+        "best_answer_id": None,
+        # Readers' "was this helpful?" votes play the part of a post's score.
+        "score": row["helpful_yes"] - row["helpful_no"],
+        "answer_count": 0,
+        # Curated content is an answer in itself.
+        "is_answered": True,
+        "has_accepted": False,
+        "status": "published",
+        "language": detect_language(f"{title} {body}"),
+        "created_at": _timestamp(row["created_at"]),
+        "updated_at": _timestamp(row["updated_at"]),
+    }
+
+
+def faq_documents(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The documents of the published FAQ entries among ``ids`` (one query)."""
+    rows = FaqEntry.objects.filter(pk__in=list(ids), status=FaqStatus.PUBLISHED).values(
+        "id", "question", "slug", "answer_html", "category_id", "helpful_yes", "helpful_no",
+        "created_at", "updated_at",
+    )  # fmt: skip
+    paths = _category_paths()
+    documents = {}
+    for row in rows:
+        path = paths.get(row["category_id"], [])
+        documents[row["id"]] = {
+            **_curated(
+                DocumentKind.FAQ,
+                row,
+                title=row["question"],
+                body_html=row["answer_html"],
+                path=path,
+            ),
+            "category": path,
+            "url": link("wiki:faq_entry", slug=row["slug"]),
+        }
+    return documents
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """``"a/b/c"`` → ``["", "a", "a/b"]``: the paths of a wiki page's ancestors."""
+    parts = path.split("/") if path else []
+    return ["/".join(parts[:n]) for n in range(len(parts))]
+
+
+def wiki_documents(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The documents of the wiki pages among ``ids`` (two queries: pages, ancestors' titles)."""
+    rows = list(
+        WikiPage.objects.filter(pk__in=list(ids)).values(
+            "id", "path", "title", "body_html", "helpful_yes", "helpful_no",
+            "created_at", "updated_at",
+        )
+    )  # fmt: skip
+    wanted = {ancestor for row in rows for ancestor in _ancestor_paths(row["path"])}
+    titles = dict(WikiPage.objects.filter(path__in=wanted).values_list("path", "title"))
+    documents = {}
+    for row in rows:
+        crumbs = [titles[p] for p in _ancestor_paths(row["path"]) if p in titles]
+        documents[row["id"]] = {
+            **_curated(
+                DocumentKind.WIKI, row, title=row["title"], body_html=row["body_html"], path=crumbs
+            ),
+            "category": [],
+            "url": wiki_url(row["path"]),
+        }
+    return documents
+
+
+BUILDERS = {
+    DocumentKind.QUESTION.value: question_documents,
+    DocumentKind.FAQ.value: faq_documents,
+    DocumentKind.WIKI.value: wiki_documents,
+}
 
 
 def indexable_ids(kind: str) -> Iterable[int]:
     """Every id of ``kind`` that belongs in the index (for a full reindex)."""
+    rows: QuerySet[Any]
     if kind == DocumentKind.QUESTION:
-        return (
-            Post.objects.filter(post_type=PostType.QUESTION, deleted_at=None)
-            .order_by("id")
-            .values_list("id", flat=True)
-            .iterator(chunk_size=5000)
-        )
-    return []
+        rows = Post.objects.filter(post_type=PostType.QUESTION, deleted_at=None)
+    elif kind == DocumentKind.FAQ:
+        rows = FaqEntry.objects.filter(status=FaqStatus.PUBLISHED)
+    elif kind == DocumentKind.WIKI:
+        rows = WikiPage.objects.all()
+    else:
+        return []
+    return rows.order_by("id").values_list("id", flat=True).iterator(chunk_size=5000)

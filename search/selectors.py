@@ -9,6 +9,7 @@ become markup.
 import html
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,10 +18,13 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet
 from django.http import QueryDict
+from django.utils.text import Truncator
 from meilisearch.errors import MeilisearchError
 
+from entraide.rendering import plain_text
 from qa.models import Post, PostType, thread_url
 from qa.selectors import category_path
+from wiki.models import FaqEntry, FaqStatus, WikiPage
 
 from .client import index_name, search_client
 from .documents import parse_document_id
@@ -297,8 +301,32 @@ def _mark_words(text: str, words: list[str]) -> str:
     return pattern.sub(r"<mark>\1</mark>", escaped)
 
 
-def _database_questions(query: str, filters: SearchFilters) -> QuerySet[Post]:
+def _matching(rows: QuerySet[Any], words: list[str], title: str, body: str) -> QuerySet[Any]:
+    """``rows`` holding any of ``words``, the best matches first on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector(title, weight="A", config="simple") + SearchVector(
+            body, weight="B", config="simple"
+        )
+        # Any word may match (OR), the best-ranked first, as the engine would.
+        tsquery = SearchQuery(" | ".join(words), search_type="raw", config="simple")
+        return rows.annotate(rank=SearchRank(vector, tsquery)).filter(rank__gt=0)
+    matches = Q()
+    for word in words:
+        matches |= Q(**{f"{title}__icontains": word}) | Q(**{f"{body}__icontains": word})
+    return rows.filter(matches)
+
+
+def _ranked(rows: QuerySet[Any], *order: str) -> QuerySet[Any]:
+    ranking = ("-rank",) if connection.vendor == "postgresql" else ()
+    return rows.order_by(*ranking, *order)
+
+
+def _database_questions(words: list[str], filters: SearchFilters) -> QuerySet[Post]:
     questions = Post.objects.filter(post_type=PostType.QUESTION, deleted_at=None)
+    if (filters.type and filters.type != DocumentKind.QUESTION) or not words:
+        return questions.none()
     for tag in filters.tags:
         questions = questions.filter(tags__name=tag)
     if filters.category:
@@ -311,45 +339,38 @@ def _database_questions(query: str, filters: SearchFilters) -> QuerySet[Post]:
             if filters.answered == "yes"
             else questions.filter(answer_count=0)
         )
-    if filters.type and filters.type != DocumentKind.QUESTION:
-        return questions.none()
-    words = _query_words(query)
+    return _ranked(_matching(questions, words, "title", "body_source"), "-score", "-id")
+
+
+def _database_faq(words: list[str], filters: SearchFilters) -> QuerySet[FaqEntry]:
+    entries = FaqEntry.objects.filter(status=FaqStatus.PUBLISHED)
+    # FAQ entries have no tags and are answers in themselves.
+    if filters.type not in ("", DocumentKind.FAQ) or filters.tags or filters.answered == "no":
+        return entries.none()
     if not words:
-        return questions.none()
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = SearchVector("title", weight="A", config="simple") + SearchVector(
-            "body_source", weight="B", config="simple"
+        return entries.none()
+    if filters.category:
+        entries = entries.filter(
+            Q(category__name=filters.category) | Q(category__parent__name=filters.category)
         )
-        # Any word may match (OR), the best-ranked first, as the engine would.
-        tsquery = SearchQuery(" | ".join(words), search_type="raw", config="simple")
-        return (
-            questions.annotate(rank=SearchRank(vector, tsquery))
-            .filter(rank__gt=0)
-            .order_by("-rank", "-score", "-id")
-        )
-    matches = Q()
-    for word in words:
-        matches |= Q(title__icontains=word) | Q(body_source__icontains=word)
-    return questions.filter(matches).order_by("-score", "-id")
+    return _ranked(_matching(entries, words, "question", "answer_source"), "order", "id")
 
 
-def database_search(
-    query: str, filters: SearchFilters, *, page: int, per_page: int
-) -> SearchResults:
-    """The degraded search: the database's own matching over questions only."""
-    questions = _database_questions(query, filters)
-    total = questions.count()
-    start = (page - 1) * per_page
-    rows = list(
-        questions.only(
-            "id", "title", "slug", "excerpt", "tag_names", "category_id", "score",
-            "answer_count", "closed_at", "close_reason", "post_type", "accepted_answer",
-        )[start : start + per_page]
+def _database_wiki(words: list[str], filters: SearchFilters) -> QuerySet[WikiPage]:
+    pages = WikiPage.objects.all()
+    if filters.type not in ("", DocumentKind.WIKI) or filters.tags or filters.category:
+        return pages.none()
+    if filters.answered == "no" or not words:
+        return pages.none()
+    return _ranked(_matching(pages, words, "title", "body_source"), "title", "id")
+
+
+def _question_hits(rows: QuerySet[Post], words: list[str]) -> list[Hit]:
+    rows = rows.only(
+        "id", "title", "slug", "excerpt", "tag_names", "category_id", "score",
+        "answer_count", "closed_at", "close_reason", "post_type", "accepted_answer",
     )  # fmt: skip
-    words = _query_words(query)
-    hits = [
+    return [
         Hit(
             document=f"question-{post.pk}",
             kind=DocumentKind.QUESTION,
@@ -369,6 +390,61 @@ def database_search(
         )
         for post in rows
     ]
+
+
+def _curated_hit(kind: str, pk: int, title: str, html_text: str, url: str, words: list[str]) -> Hit:
+    return Hit(
+        document=f"{kind}-{pk}",
+        kind=kind,
+        object_id=pk,
+        title_html=_mark_words(title, words),
+        snippet_html=_mark_words(Truncator(plain_text(html_text)).chars(200), words),
+        url=url,
+        tags=[],
+        category_path="",
+        score=0,
+        answer_count=0,
+        has_accepted=False,
+        status="published",
+        credit=(kind, pk),
+    )
+
+
+def _faq_hits(rows: QuerySet[FaqEntry], words: list[str]) -> list[Hit]:
+    return [
+        _curated_hit(DocumentKind.FAQ, e.pk, e.question, e.answer_html, e.get_absolute_url(), words)
+        for e in rows.only("id", "question", "slug", "answer_html")
+    ]
+
+
+def _wiki_hits(rows: QuerySet[WikiPage], words: list[str]) -> list[Hit]:
+    return [
+        _curated_hit(DocumentKind.WIKI, p.pk, p.title, p.body_html, p.get_absolute_url(), words)
+        for p in rows.only("id", "title", "path", "body_html")
+    ]
+
+
+def database_search(
+    query: str, filters: SearchFilters, *, page: int, per_page: int
+) -> SearchResults:
+    """The degraded search: the database's own matching, FAQ entries and wiki pages
+    (few, curated) before questions."""
+    words = _query_words(query)
+    sources: list[tuple[QuerySet[Any], Callable[[QuerySet[Any], list[str]], list[Hit]]]] = [
+        (_database_faq(words, filters), _faq_hits),
+        (_database_wiki(words, filters), _wiki_hits),
+        (_database_questions(words, filters), _question_hits),
+    ]
+    start, stop = (page - 1) * per_page, page * per_page
+    hits: list[Hit] = []
+    total = 0
+    for rows, to_hits in sources:
+        count = rows.count()
+        # This source's share of the page, in the concatenated order.
+        low, high = max(0, start - total), min(count, stop - total)
+        if high > low:
+            hits += to_hits(rows[low:high], words)
+        total += count
     return SearchResults(
         query=query, filters=filters, hits=hits, total=total, page=page, per_page=per_page,
         is_degraded=True,
@@ -395,6 +471,17 @@ def search(
         return database_search(query, filters, page=page, per_page=per_page)
 
 
+def _curated_target(kind: str, object_id: int) -> str | None:
+    """Where a FAQ entry (while published) or a wiki page is read."""
+    if kind == DocumentKind.FAQ:
+        entry = FaqEntry.objects.filter(pk=object_id, status=FaqStatus.PUBLISHED).first()
+        return entry.get_absolute_url() if entry else None
+    if kind == DocumentKind.WIKI:
+        page = WikiPage.objects.filter(pk=object_id).only("path").first()
+        return page.get_absolute_url() if page else None
+    return None
+
+
 def document_target(document: str) -> str | None:
     """Where a search result leads (None when it no longer exists)."""
     parsed = parse_document_id(document)
@@ -406,15 +493,15 @@ def document_target(document: str) -> str | None:
             pk=object_id, post_type=PostType.QUESTION, deleted_at=None
         ).first()
         return post.get_absolute_url() if post else None
-    return None
+    return _curated_target(kind, object_id)
 
 
 def item_target(item_kind: str, item_id: int) -> str | None:
-    """Where a credited item (an answer, a question) is read."""
+    """Where a credited item (an answer, a question, a FAQ entry, a wiki page) is read."""
     if item_kind in ("answer", "question"):
         post = Post.objects.filter(pk=item_id, deleted_at=None).select_related("parent").first()
         return thread_url(post) if post else None
-    return None
+    return _curated_target(item_kind, item_id)
 
 
 def customers_helped(user_id: int) -> int:

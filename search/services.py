@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from entraide.errors import ApplicationError
 from qa.models import Post
 from webhooks.services import webhook_support_requested
+from wiki.models import FaqEntry, WikiPage
 
 from . import outbox
 from .models import (
@@ -157,8 +158,16 @@ def search_click_record(*, log_id: int, session: str, document: str, position: i
 
 
 def _author_of(item_kind: str, item_id: int) -> int | None:
+    """Who a deflection by this item is credited to."""
     if item_kind in (ItemKind.ANSWER, ItemKind.QUESTION):
         return Post.objects.filter(pk=item_id).values_list("author_id", flat=True).first()
+    if item_kind == ItemKind.FAQ:
+        # A promoted entry credits the answer's author, as its page does.
+        row = FaqEntry.objects.filter(pk=item_id).values("attributed_to_id", "created_by_id")
+        first = row.first()
+        return (first["attributed_to_id"] or first["created_by_id"]) if first else None
+    if item_kind == ItemKind.WIKI:
+        return WikiPage.objects.filter(pk=item_id).values_list("created_by_id", flat=True).first()
     return None
 
 

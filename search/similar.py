@@ -22,6 +22,7 @@ score breaks ties.
 import logging
 import math
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from meilisearch.errors import MeilisearchError
@@ -96,23 +97,24 @@ def similar(
         ]
     )["results"]
     total = int(first[0]["estimatedTotalHits"])
-    docs: dict[int, dict[str, Any]] = {}
-    score: dict[int, float] = {}
+    # Keyed by document id: a question and a FAQ entry may share an object id.
+    docs: dict[str, dict[str, Any]] = {}
+    score: dict[str, float] = {}
     weight: dict[str, float] = {}
     for word, result in zip(words, first[2:], strict=True):
         frequency = int(result["estimatedTotalHits"])
         weight[word] = math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
         for doc in result["hits"]:
-            docs.setdefault(int(doc["object_id"]), doc)
-            score[int(doc["object_id"])] = 0.0
+            docs.setdefault(doc["id"], doc)
+            score[doc["id"]] = 0.0
     if len(docs) < limit:
         # Whole words found too little: a word still being typed (a prefix)
         # or mistyped; the configured ranking's matches fill in, in its order.
         for position, doc in enumerate(first[1]["hits"]):
-            docs.setdefault(int(doc["object_id"]), doc)
-            score.setdefault(int(doc["object_id"]), 0.01 / (1 + position))
+            docs.setdefault(doc["id"], doc)
+            score.setdefault(doc["id"], 0.01 / (1 + position))
     if docs and words:
-        among = f"object_id IN [{', '.join(map(str, docs))}]"
+        among = _among(docs.values())
         second = client.multi_search(
             [
                 {
@@ -121,28 +123,29 @@ def similar(
                     "filter": [*base, among],
                     "limit": len(docs),
                     "matchingStrategy": "all",
-                    "attributesToRetrieve": ["object_id"],
+                    "attributesToRetrieve": ["id"],
                 }
                 for word in words
             ]
         )["results"]
         for word, result in zip(words, second, strict=True):
             for hit in result["hits"]:
-                score[int(hit["object_id"])] += weight[word]
-        for object_id, doc in docs.items():
+                score[hit["id"]] += weight[word]
+        for key, doc in docs.items():
             title_words = _tokens(doc)
-            score[object_id] += TITLE_BOOST * sum(weight[w] for w in words if w in title_words)
-    ranked = sorted(docs, key=lambda i: (-score[i], -int(docs[i].get("score") or 0), i))[:limit]
-    crops = _answer_crops(client, index, ranked) if with_answers and ranked else {}
+            score[key] += TITLE_BOOST * sum(weight[w] for w in words if w in title_words)
+    ranked = sorted(docs, key=lambda k: (-score[k], -int(docs[k].get("score") or 0), k))[:limit]
+    crops = _answer_crops(client, index, [docs[k] for k in ranked]) if with_answers else {}
     hits = []
-    for object_id in ranked:
-        doc = docs[object_id]
+    for key in ranked:
+        doc = docs[key]
+        answer, body = crops.get(key, ("", ""))
         hits.append(
             hit_from_document(
                 doc,
                 title_html=_mark(doc["title"], words),
-                snippet_html=_mark(crops.get(object_id, ("", ""))[1], words),
-                answer_html=_mark(crops.get(object_id, ("", ""))[0], words),
+                snippet_html=_mark(body, words),
+                answer_html=_mark(answer, words),
             )
         )
     return SearchResults(
@@ -155,14 +158,28 @@ def similar(
     )
 
 
-def _answer_crops(client: Any, index: str, ids: list[int]) -> dict[int, tuple[str, str]]:
+def _among(docs: Iterable[dict[str, Any]]) -> str:
+    """A filter matching exactly these documents (``object_id`` is unique per type)."""
+    by_type: dict[str, list[str]] = {}
+    for doc in docs:
+        by_type.setdefault(doc["type"], []).append(str(int(doc["object_id"])))
+    return " OR ".join(
+        f'(type = "{kind}" AND object_id IN [{", ".join(ids)}])' for kind, ids in by_type.items()
+    )
+
+
+def _answer_crops(
+    client: Any, index: str, docs: list[dict[str, Any]]
+) -> dict[str, tuple[str, str]]:
     """The opening of each document's best answer and body, for the contact page."""
+    if not docs:
+        return {}
     response = client.index(index).search(
         "",
         {
-            "filter": f"object_id IN [{', '.join(map(str, ids))}]",
-            "limit": len(ids),
-            "attributesToRetrieve": ["object_id"],
+            "filter": _among(docs),
+            "limit": len(docs),
+            "attributesToRetrieve": ["id"],
             "attributesToCrop": CROP,
             "cropLength": 30,
         },
@@ -171,7 +188,7 @@ def _answer_crops(client: Any, index: str, ids: list[int]) -> dict[int, tuple[st
     for doc in response["hits"]:
         formatted = doc.get("_formatted") or {}
         answer = formatted.get("accepted_answer") or next(iter(formatted.get("answers") or []), "")
-        crops[int(doc["object_id"])] = (answer, formatted.get("body") or "")
+        crops[doc["id"]] = (answer, formatted.get("body") or "")
     return crops
 
 

@@ -73,14 +73,7 @@ def _advisory_key(kind: str, object_id: int) -> int:
 
 def _due() -> Q:
     now = timezone.now()
-    # Only kinds the worker can build: rows of a kind whose documents are not
-    # defined yet (FAQ entries, wiki pages) stay pending, nothing lost, rather
-    # than stopping the worker on every batch.
-    return (
-        Q(kind__in=[*BUILDERS, DocumentKind.SETTINGS.value])
-        & Q(next_attempt_at__lte=now)
-        & (Q(leased_until__isnull=True) | Q(leased_until__lte=now))
-    )
+    return Q(next_attempt_at__lte=now) & (Q(leased_until__isnull=True) | Q(leased_until__lte=now))
 
 
 def claim(batch: int) -> list[IndexOperation]:

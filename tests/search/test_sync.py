@@ -191,20 +191,3 @@ def test_two_workers_never_push_the_same_row(search_index, postgres_only) -> Non
     assert pending() == 0
     assert indexed() == expected(ids)
     connection.close()
-
-
-def test_rows_of_a_kind_without_documents_wait_without_stopping_the_worker(search_index) -> None:
-    from django.db import transaction
-
-    asker = UserFactory()
-    question = ask(asker, "Why does my lamp forget its schedule overnight?")
-    with transaction.atomic():
-        enqueue(DocumentKind.WIKI, [1])  # wiki documents are not defined yet
-
-    result = sync.drain()
-
-    assert result.upserted == 1
-    assert list(IndexOperation.objects.values_list("kind", "object_id")) == [
-        (DocumentKind.WIKI.value, 1)
-    ]
-    assert indexed() == expected([question.pk])
