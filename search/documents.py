@@ -27,6 +27,7 @@ from wiki.models import FaqEntry, FaqStatus, WikiPage, wiki_url
 
 from .models import DocumentKind
 from .schema import detect_language
+from .stemming import document_stems
 
 # Enough text for matching; a very long answer adds noise, not recall.
 ANSWER_TEXT_MAX = 4000
@@ -109,13 +110,15 @@ def question_documents(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         best = accepted or (thread[0] if thread and thread[0]["score"] >= 0 else None)
         body = plain_text(question["body_html"])[:BODY_TEXT_MAX]
         path = paths.get(question["category_id"], [])
+        tags = question["tag_names"].split()
+        language = detect_language(f"{question['title']} {body}")
         documents[question["id"]] = {
             "id": document_id(DocumentKind.QUESTION, question["id"]),
             "type": DocumentKind.QUESTION.value,
             "object_id": question["id"],
             "title": question["title"],
             "body": body,
-            "tags": question["tag_names"].split(),
+            "tags": tags,
             "category": path,
             "category_path": " › ".join(path),
             "accepted_answer": plain_text(accepted["body_html"])[:ANSWER_TEXT_MAX]
@@ -128,7 +131,8 @@ def question_documents(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
             "is_answered": question["answer_count"] > 0,
             "has_accepted": accepted is not None,
             "status": _status(question),
-            "language": detect_language(f"{question['title']} {body}"),
+            "language": language,
+            "stems": document_stems(question["title"], tags, body, language),
             "created_at": _timestamp(question["created_at"]),
             "updated_at": _timestamp(question["last_activity_at"]),
             "url": link("qa:question_detail", pk=question["id"], slug=question["slug"]),
@@ -141,6 +145,7 @@ def _curated(
 ) -> dict[str, Any]:
     """The fields a FAQ entry and a wiki page share: no tags, no answers of their own."""
     body = plain_text(body_html)[:BODY_TEXT_MAX]
+    language = detect_language(f"{title} {body}")
     return {
         "id": document_id(kind, row["id"]),
         "type": kind.value,
@@ -159,7 +164,8 @@ def _curated(
         "is_answered": True,
         "has_accepted": False,
         "status": "published",
-        "language": detect_language(f"{title} {body}"),
+        "language": language,
+        "stems": document_stems(title, [], body, language),
         "created_at": _timestamp(row["created_at"]),
         "updated_at": _timestamp(row["updated_at"]),
     }

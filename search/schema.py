@@ -18,6 +18,9 @@ SEARCHABLE_ATTRIBUTES = [
     "accepted_answer",
     "answers",
     "category_path",
+    # Word stems (search.stemming), for similar questions: a search for
+    # "network" also finds "networks" there, after every written form.
+    "stems",
 ]
 FILTERABLE_ATTRIBUTES = [
     "type",
