@@ -99,6 +99,12 @@ def index_settings(synonym_groups: list[list[str]]) -> dict[str, Any]:
         "synonyms": synonyms_setting(BUILT_IN_SYNONYMS + synonym_groups),
         "faceting": {"maxValuesPerFacet": 50, "sortFacetValuesBy": {"*": "count"}},
         "pagination": {"maxTotalHits": 1000},
+        # Word pairs' distances are the costliest part of indexing; whether two
+        # words share a field is enough for the proximity rule here (search_bench:
+        # indexing about a quarter faster with both settings below).
+        "proximityPrecision": "byAttribute",
+        # The facets' values are listed, never searched.
+        "facetSearch": False,
     }
 
 
