@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 640, 200
 LEFT, RIGHT, TOP, BOTTOM = 48, 632, 12, 170
@@ -99,10 +100,17 @@ def weekly_chart(
     ]
     if values:
         last = next(value for _, value in reversed(series) if value is not None)
-        description = (
-            f"{title}, {len(series)} weeks from {date_format(series[0][0], 'j M Y')}: "
-            f"lowest {fmt(min(values))}, highest {fmt(max(values))}, last week {fmt(last)}."
-        )
+        description = _(
+            "%(title)s, %(weeks)d weeks from %(start)s: lowest %(lowest)s, highest "
+            "%(highest)s, last week %(last)s."
+        ) % {
+            "title": title,
+            "weeks": len(series),
+            "start": date_format(series[0][0], "j M Y"),
+            "lowest": fmt(min(values)),
+            "highest": fmt(max(values)),
+            "last": fmt(last),
+        }
     else:
-        description = f"{title}: no data in this period."
+        description = _("%(title)s: no data in this period.") % {"title": title}
     return Chart(title, description, kind, bars, " ".join(points), y_ticks, x_ticks)

@@ -3,13 +3,17 @@ the search app keeps (issue 6). The panels show once its tables exist
 (``is_available``); each figure is one aggregate query."""
 
 from django.apps import apps
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from .charts import weekly_chart
 from .refresh import week_sql
-from .selectors import Panel, Period, Table, _as_date, _rows, _share
+from .selectors import Panel, Period, Table, _as_date, _number, _rows, _share
 
 # Searches and support visits belong to no category.
-_WHOLE_SITE = "Searches and support visits have no category: this panel covers the whole site."
+_WHOLE_SITE = gettext_lazy(
+    "Searches and support visits have no category: this panel covers the whole site."
+)
 
 
 def is_available() -> bool:
@@ -61,45 +65,47 @@ def deflection(period: Period) -> Panel:
     ended_total = sum(int((visits.get(w) or (0,))[0] or 0) for w in weeks)
     table = Table(
         "deflection-weekly",
-        "Deflection per week",
+        _("Deflection per week"),
         [
-            "Week of",
-            "Searches",
-            "Searches with a click",
-            "“This solved it”",
-            "Contact requests",
-            "Deflection rate",
-            "Tickets saved",
+            _("Week of"),
+            _("Searches"),
+            _("Searches with a click"),
+            _("“This solved it”"),
+            _("Contact requests"),
+            _("Deflection rate"),
+            _("Tickets saved"),
         ],
         [
             [w.isoformat(), n, c, s, r, "–" if rate is None else f"{rate:.0f}%", saved]
             for w, n, c, s, r, rate, saved in rows
         ],
-        note="Deflection rate: contact-support visits that ended without a request ÷ all "
-        "contact-support visits that ended. Tickets saved: visits that ended with “this "
-        "solved it” or after reading a suggestion (the deflection ledger).",
+        note=_(
+            "Deflection rate: contact-support visits that ended without a request ÷ all "
+            "contact-support visits that ended. Tickets saved: visits that ended with “this "
+            "solved it” or after reading a suggestion (the deflection ledger)."
+        ),
     )
     return Panel(
-        "Deflection",
+        _("Deflection"),
         tables=[table],
         charts=[
             weekly_chart(
-                "Deflection rate",
+                _("Deflection rate"),
                 [(w, rate) for w, *_, rate, _s in rows],
                 kind="line",
                 percent=True,
             ),
-            weekly_chart("Tickets saved per week", [(w, saved) for w, *_, saved in rows]),
+            weekly_chart(_("Tickets saved per week"), [(w, saved) for w, *_, saved in rows]),
         ],
         figures=[
-            ("Searches", f"{totals[0]:,}"),
-            ("With a click", _share(totals[1], totals[0])),
-            ("“This solved it”", f"{totals[2]:,}"),
-            ("Contact requests", f"{totals[3]:,}"),
-            ("Deflection rate", _share(ended_total - totals[3], ended_total)),
-            ("Tickets saved", f"{totals[4]:,}"),
+            (_("Searches"), _number(totals[0])),
+            (_("With a click"), _share(totals[1], totals[0])),
+            (_("“This solved it”"), _number(totals[2])),
+            (_("Contact requests"), _number(totals[3])),
+            (_("Deflection rate"), _share(ended_total - totals[3], ended_total)),
+            (_("Tickets saved"), _number(totals[4])),
         ],
-        note=_WHOLE_SITE if period.category else "",
+        note=str(_WHOLE_SITE) if period.category else "",
     )
 
 
@@ -121,25 +127,28 @@ def content_gaps(period: Period) -> Panel:
         span,
     )
     return Panel(
-        "Content gaps",
+        _("Content gaps"),
         tables=[
             Table(
                 "searches-without-result",
-                "Top searches with no result",
-                ["Search", "Times", "Last searched"],
+                _("Top searches with no result"),
+                [_("Search"), _("Times"), _("Last searched")],
                 [[q, n, str(last)[:16]] for q, n, last in empty],
                 drafts_from_rows=faq_drafts_available(),
             ),
             Table(
                 "searches-without-click",
-                "Top searches nobody clicked",
-                ["Search", "Times", "Results on average"],
+                _("Top searches nobody clicked"),
+                [_("Search"), _("Times"), _("Results on average")],
                 [[q, n, round(float(avg), 1)] for q, n, avg in unclicked],
                 drafts_from_rows=faq_drafts_available(),
             ),
         ],
-        note="Turn a frequent search into a FAQ entry: “Start a FAQ draft” creates a draft "
-        "with the search as its question." + (f" {_WHOLE_SITE}" if period.category else ""),
+        note=_(
+            "Turn a frequent search into a FAQ entry: “Start a FAQ draft” creates a draft "
+            "with the search as its question."
+        )
+        + (f" {_WHOLE_SITE}" if period.category else ""),
     )
 
 
@@ -148,11 +157,14 @@ def faq_draft_fields(query: str, times: int) -> dict[str, str]:
     query = " ".join(query.split())[:150]
     question = query[:1].upper() + query[1:]
     if len(question) < 10:
-        question = f"What about “{query}”"
+        question = _("What about “%(query)s”") % {"query": query}
     if not question.endswith("?"):
         question += "?"
-    answer = (
-        f"Draft started from the staff dashboard: “{query}” was searched {times} time(s) "
-        "without a result anyone opened. Write the answer customers need here."
-    )
+    answer = ngettext(
+        "Draft started from the staff dashboard: “%(query)s” was searched %(times)d time "
+        "without a result anyone opened. Write the answer customers need here.",
+        "Draft started from the staff dashboard: “%(query)s” was searched %(times)d times "
+        "without a result anyone opened. Write the answer customers need here.",
+        times,
+    ) % {"query": query, "times": times}
     return {"question": question, "answer": answer}

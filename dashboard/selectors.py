@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from qa.models import Category
 from qa.selectors import category_tree
@@ -102,7 +104,14 @@ def _hours(seconds: float | None) -> str:
     if seconds is None:
         return "–"
     hours = float(seconds) / 3600
-    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
+    if hours < 48:
+        return _("%(hours)s h") % {"hours": number_format(round(hours, 1), 1)}
+    return _("%(days)s days") % {"days": number_format(round(hours / 24, 1), 1)}
+
+
+def _number(n: int) -> str:
+    """A count with the active language's digit grouping (1,234 or 1 234)."""
+    return number_format(n, force_grouping=True)
 
 
 def _share(part: int | None, whole: int | None) -> str:
@@ -190,9 +199,9 @@ def responsiveness_by_category(period: Period) -> Table:
     roots = _roots()
     rows = [
         [
-            "All categories" if root == -1 else roots.get(root, "No category"),
+            _("All categories") if root == -1 else roots.get(root, _("No category")),
             asked,
-            unanswered,
+            unanswered or 0,  # SUM over no question is NULL
             _share(within_day, asked),
             _hours(medians.get((root, _TIMINGS["first"]))),
             _hours(medians.get((root, _TIMINGS["accepted"]))),
@@ -201,17 +210,17 @@ def responsiveness_by_category(period: Period) -> Table:
     ]
     return Table(
         "responsiveness",
-        "Responsiveness by category",
+        _("Responsiveness by category"),
         [
-            "Category",
-            "Questions",
-            "Unanswered",
-            "Answered within 24 h",
-            "Median time to first answer",
-            "Median time to accepted answer",
+            _("Category"),
+            _("Questions"),
+            _("Unanswered"),
+            _("Answered within 24 h"),
+            _("Median time to first answer"),
+            _("Median time to accepted answer"),
         ],
         rows,
-        note="Questions asked in the period; deleted posts are left out.",
+        note=_("Questions asked in the period; deleted posts are left out."),
     )
 
 
@@ -231,14 +240,14 @@ def responsiveness_weekly(period: Period) -> tuple[Table, list[Chart]]:
     rows = [[week, *found.get(week, (0, 0, 0))] for week in weeks]
     table = Table(
         "questions-weekly",
-        "Questions per week",
-        ["Week of", "Questions", "Answered within 24 h", "Still unanswered"],
+        _("Questions per week"),
+        [_("Week of"), _("Questions"), _("Answered within 24 h"), _("Still unanswered")],
         [[week.isoformat(), asked, within, none] for week, asked, within, none in rows],
     )
     charts = [
-        weekly_chart("Questions asked per week", [(week, asked) for week, asked, _, _ in rows]),
+        weekly_chart(_("Questions asked per week"), [(week, asked) for week, asked, _, _ in rows]),
         weekly_chart(
-            "Share answered within 24 hours",
+            _("Share answered within 24 hours"),
             [(week, 100 * within / asked if asked else None) for week, asked, within, _ in rows],
             kind="line",
             percent=True,
@@ -314,8 +323,8 @@ def engagement(period: Period) -> Panel:
     new_members = sum(joined.values())
     roles = Table(
         "contributors-by-role",
-        "Members by role",
-        ["Role", "Active members", "Contributors", "Engagement rate"],
+        _("Members by role"),
+        [_("Role"), _("Active members"), _("Contributors"), _("Engagement rate")],
         [
             [
                 role.label,
@@ -324,33 +333,40 @@ def engagement(period: Period) -> Panel:
             ]
             for role in Role
         ]
-        + [["All", active, contributors, _share(contributors, active)]],
-        note="Active: voted, asked, answered or commented in the period. Contributor: "
-        "asked, answered or commented. Engagement rate = contributors ÷ active members.",
+        + [[_("All"), active, contributors, _share(contributors, active)]],
+        note=_(
+            "Active: voted, asked, answered or commented in the period. Contributor: "
+            "asked, answered or commented. Engagement rate = contributors ÷ active members."
+        ),
     )
     growth = Table(
         "new-members-weekly",
-        "New members per week",
-        ["Week of", "New members"],
+        _("New members per week"),
+        [_("Week of"), _("New members")],
         [[week.isoformat(), joined.get(week, 0)] for week in weeks],
     )
     return Panel(
-        "Engagement",
+        _("Engagement"),
         tables=[roles, growth],
-        charts=[weekly_chart("New members per week", [(w, joined.get(w, 0)) for w in weeks])],
+        charts=[weekly_chart(_("New members per week"), [(w, joined.get(w, 0)) for w in weeks])],
         figures=[
-            ("Active members", f"{active:,}"),
-            ("Contributors", f"{contributors:,}"),
-            ("Engagement rate", _share(contributors, active)),
-            ("New members", f"{new_members:,}"),
+            (_("Active members"), _number(active)),
+            (_("Contributors"), _number(contributors)),
+            (_("Engagement rate"), _share(contributors, active)),
+            (_("New members"), _number(new_members)),
             (
-                "Contributor retention",
-                f"{_share(stayed, earlier)} of {earlier:,}" if earlier else "–",
+                _("Contributor retention"),
+                _("%(share)s of %(members)s")
+                % {"share": _share(stayed, earlier), "members": _number(earlier)}
+                if earlier
+                else "–",
             ),
         ],
-        note="Counted by whole weeks (Monday to Sunday) from the rollups. Retention: of the "
-        "members who contributed in the same number of weeks just before, the share who "
-        "contributed again in these.",
+        note=_(
+            "Counted by whole weeks (Monday to Sunday) from the rollups. Retention: of the "
+            "members who contributed in the same number of weeks just before, the share who "
+            "contributed again in these."
+        ),
     )
 
 
@@ -391,17 +407,17 @@ def _trend_table(slug: str, title: str, rows: list[tuple[Any, ...]], name: Any) 
     return Table(
         slug,
         title,
-        ["Name", "Questions, last 4 weeks", "Per 4 weeks before", "Change"],
+        [_("Name"), _("Questions, last 4 weeks"), _("Per 4 weeks before"), _("Change")],
         [
             [
                 name(key),
                 recent,
                 round(float(before), 1),
-                f"+{100 * (recent - float(before)) / float(before):.0f}%" if before else "new",
+                f"+{100 * (recent - float(before)) / float(before):.0f}%" if before else _("new"),
             ]
             for key, recent, before in rows
         ],
-        note="The last 4 weeks of the period against the average 4 weeks of the 12 before.",
+        note=_("The last 4 weeks of the period against the average 4 weeks of the 12 before."),
     )
 
 
@@ -432,23 +448,29 @@ def trends(period: Period) -> Panel:
         [day_start, day_start, base_start, end, *cat, day_start, day_start, day_start, day_start],
     )
     return Panel(
-        "Trends",
+        _("Trends"),
         tables=[
-            _trend_table("rising-tags", "Rising tags", tags, str),
+            _trend_table("rising-tags", _("Rising tags"), tags, str),
             _trend_table(
                 "rising-categories",
-                "Rising categories",
+                _("Rising categories"),
                 categories,
                 lambda key: roots.get(key, "?"),
             ),
             Table(
                 "spikes",
-                "Spikes: sudden bursts of questions on one tag",
-                ["Tag", f"Questions, last {SPIKE_HOURS} h", "Daily average, 4 weeks before"],
+                _("Spikes: sudden bursts of questions on one tag"),
+                [
+                    _("Tag"),
+                    _("Questions, last %(hours)d h") % {"hours": SPIKE_HOURS},
+                    _("Daily average, 4 weeks before"),
+                ],
                 [[name, n, round(float(avg), 1)] for name, n, avg in spikes],
-                note=f"A tag with at least {SPIKE_MIN_QUESTIONS} new questions in the last "
-                f"{SPIKE_HOURS} hours of the period and {SPIKE_FACTOR} times its usual day "
-                "(+1): often an incident.",
+                note=_(
+                    "A tag with at least %(min)d new questions in the last %(hours)d hours "
+                    "of the period and %(factor)d times its usual day (+1): often an incident."
+                )
+                % {"min": SPIKE_MIN_QUESTIONS, "hours": SPIKE_HOURS, "factor": SPIKE_FACTOR},
             ),
         ],
     )

@@ -29,7 +29,7 @@ from .selectors import Panel, Period
 def _responsiveness(period: Period) -> Panel:
     weekly, charts = selectors.responsiveness_weekly(period)
     return Panel(
-        "Responsiveness",
+        _("Responsiveness"),
         tables=[selectors.responsiveness_by_category(period), weekly],
         charts=charts,
     )

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from .models import Idea, IdeaFollower, IdeaStatus, IdeaStatusChange, IdeaVote
 
@@ -15,7 +16,7 @@ IDEAS_PER_PAGE = 20
 class IdeaSort:
     TOP = "top"
     NEWEST = "newest"
-    CHOICES = [(TOP, "Most votes"), (NEWEST, "Newest")]
+    CHOICES = [(TOP, _("Most votes")), (NEWEST, _("Newest"))]
     ORDERING = {TOP: ("-vote_count", "-created_at", "-id"), NEWEST: ("-created_at", "-id")}
 
     @classmethod

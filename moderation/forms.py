@@ -146,7 +146,9 @@ class BlockedTermForm(forms.Form):
 
 
 class LogFilterForm(forms.Form):
-    action = forms.ChoiceField(required=False, choices=[("", "All actions"), *ActionType.choices])
+    action = forms.ChoiceField(
+        required=False, choices=[("", _("All actions")), *ActionType.choices]
+    )
     actor = forms.CharField(required=False, max_length=150, label=_("Actor (username)"))
     target = forms.CharField(required=False, max_length=150, label=_("Member (username)"))
     since = forms.DateField(

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from qa.models import Post
 
@@ -78,7 +79,10 @@ def post_removed(*, post: Post, by: Any, reason: str) -> None:
     reviews are moot, and a moderator's deletion is logged (automatic
     removals log themselves, saying which threshold acted)."""
     flags_settle(
-        flags=Flag.objects.filter(post=post), helpful=True, by=by, note=reason or "Post deleted"
+        flags=Flag.objects.filter(post=post),
+        helpful=True,
+        by=by,
+        note=reason or gettext("Post deleted"),
     )
     review_tasks_complete(post=post, queues=list(ReviewQueue), outcome="deleted")
     if by is not None and by.pk != post.author_id:

@@ -12,16 +12,17 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from qa.models import CloseReason
 
 
 class FlagReason(models.TextChoices):
-    SPAM = "spam", "Spam"
-    RUDE = "rude", "Rude or abusive"
-    LOW_QUALITY = "low_quality", "Very low quality"
-    NEEDS_ATTENTION = "needs_attention", "Needs moderator attention"
-    DUPLICATE = "duplicate", "Duplicate of another question"
+    SPAM = "spam", _("Spam")
+    RUDE = "rude", _("Rude or abusive")
+    LOW_QUALITY = "low_quality", _("Very low quality")
+    NEEDS_ATTENTION = "needs_attention", _("Needs moderator attention")
+    DUPLICATE = "duplicate", _("Duplicate of another question")
 
 
 # The flags that count towards hiding a post at once.
@@ -29,9 +30,9 @@ SPAM_REASONS = (FlagReason.SPAM, FlagReason.RUDE)
 
 
 class FlagStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    HELPFUL = "helpful", "Helpful"
-    DECLINED = "declined", "Declined"
+    PENDING = "pending", _("Pending")
+    HELPFUL = "helpful", _("Helpful")
+    DECLINED = "declined", _("Declined")
 
 
 class Flag(models.Model):
@@ -115,28 +116,28 @@ class ReviewQueue(models.TextChoices):
     (``qa.SuggestedEdit``, reviewed by trusted editors); the queue list and
     the dashboard show them with the others."""
 
-    FIRST_POSTS = "first_posts", "First posts"
-    LATE_ANSWERS = "late_answers", "Late answers"
-    SUGGESTED_EDITS = "suggested_edits", "Suggested edits"
-    CLOSE_VOTES = "close_votes", "Close votes"
-    REOPEN_VOTES = "reopen_votes", "Reopen votes"
-    LOW_QUALITY = "low_quality", "Low quality posts"
-    FLAGGED_POSTS = "flagged_posts", "Flagged posts"
+    FIRST_POSTS = "first_posts", _("First posts")
+    LATE_ANSWERS = "late_answers", _("Late answers")
+    SUGGESTED_EDITS = "suggested_edits", _("Suggested edits")
+    CLOSE_VOTES = "close_votes", _("Close votes")
+    REOPEN_VOTES = "reopen_votes", _("Reopen votes")
+    LOW_QUALITY = "low_quality", _("Low quality posts")
+    FLAGGED_POSTS = "flagged_posts", _("Flagged posts")
 
 
 class ReviewAction(models.TextChoices):
-    LOOKS_OK = "looks_ok", "Looks OK"
-    DELETE = "delete", "Recommend deletion"
-    CLOSE = "close", "Close"
-    LEAVE_OPEN = "leave_open", "Leave open"
-    REOPEN = "reopen", "Reopen"
-    LEAVE_CLOSED = "leave_closed", "Leave closed"
-    SKIP = "skip", "Skip"
+    LOOKS_OK = "looks_ok", _("Looks OK")
+    DELETE = "delete", _("Recommend deletion")
+    CLOSE = "close", _("Close")
+    LEAVE_OPEN = "leave_open", _("Leave open")
+    REOPEN = "reopen", _("Reopen")
+    LEAVE_CLOSED = "leave_closed", _("Leave closed")
+    SKIP = "skip", _("Skip")
 
 
 class ReviewStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    COMPLETED = "completed", "Completed"
+    PENDING = "pending", _("Pending")
+    COMPLETED = "completed", _("Completed")
 
 
 class ReviewTask(models.Model):
@@ -208,8 +209,8 @@ class ReviewDecision(models.Model):
 
 
 class VoteKind(models.TextChoices):
-    CLOSE = "close", "Close"
-    REOPEN = "reopen", "Reopen"
+    CLOSE = "close", _("Close")
+    REOPEN = "reopen", _("Reopen")
 
 
 class CloseVote(models.Model):
@@ -306,8 +307,8 @@ class ModeratorMessage(models.Model):
 
 
 class BlockedTermKind(models.TextChoices):
-    WORD = "word", "Word or phrase"
-    DOMAIN = "domain", "Link domain"
+    WORD = "word", _("Word or phrase")
+    DOMAIN = "domain", _("Link domain")
 
 
 class BlockedTerm(models.Model):
@@ -335,27 +336,27 @@ class BlockedTerm(models.Model):
 
 
 class ActionType(models.TextChoices):
-    FLAG_HELPFUL = "flag_helpful", "Flags marked helpful"
-    FLAG_DECLINED = "flag_declined", "Flags declined"
-    POST_HIDDEN = "post_hidden", "Post hidden by flags"
-    COMMENT_HIDDEN = "comment_hidden", "Comment hidden by flags"
-    POST_DELETED = "post_deleted", "Post deleted"
-    POST_UNDELETED = "post_undeleted", "Post undeleted"
-    COMMENT_DELETED = "comment_deleted", "Comment deleted"
-    COMMENT_UNDELETED = "comment_undeleted", "Comment undeleted"
-    QUESTION_CLOSED = "question_closed", "Question closed"
-    QUESTION_REOPENED = "question_reopened", "Question reopened"
-    POST_LOCKED = "post_locked", "Post locked"
-    POST_UNLOCKED = "post_unlocked", "Post unlocked"
-    QUESTION_PROTECTED = "question_protected", "Question protected"
-    QUESTION_UNPROTECTED = "question_unprotected", "Question unprotected"
-    USER_SUSPENDED = "user_suspended", "Member suspended"
-    USER_UNSUSPENDED = "user_unsuspended", "Suspension lifted"
-    MESSAGE_SENT = "message_sent", "Moderator message sent"
-    REPUTATION_REVERSED = "reputation_reversed", "Reputation reversed"
-    REVIEW_COMPLETED = "review_completed", "Review completed"
-    BLOCKED_TERM_ADDED = "blocked_term_added", "Blocked term added"
-    BLOCKED_TERM_REMOVED = "blocked_term_removed", "Blocked term removed"
+    FLAG_HELPFUL = "flag_helpful", _("Flags marked helpful")
+    FLAG_DECLINED = "flag_declined", _("Flags declined")
+    POST_HIDDEN = "post_hidden", _("Post hidden by flags")
+    COMMENT_HIDDEN = "comment_hidden", _("Comment hidden by flags")
+    POST_DELETED = "post_deleted", _("Post deleted")
+    POST_UNDELETED = "post_undeleted", _("Post undeleted")
+    COMMENT_DELETED = "comment_deleted", _("Comment deleted")
+    COMMENT_UNDELETED = "comment_undeleted", _("Comment undeleted")
+    QUESTION_CLOSED = "question_closed", _("Question closed")
+    QUESTION_REOPENED = "question_reopened", _("Question reopened")
+    POST_LOCKED = "post_locked", _("Post locked")
+    POST_UNLOCKED = "post_unlocked", _("Post unlocked")
+    QUESTION_PROTECTED = "question_protected", _("Question protected")
+    QUESTION_UNPROTECTED = "question_unprotected", _("Question unprotected")
+    USER_SUSPENDED = "user_suspended", _("Member suspended")
+    USER_UNSUSPENDED = "user_unsuspended", _("Suspension lifted")
+    MESSAGE_SENT = "message_sent", _("Moderator message sent")
+    REPUTATION_REVERSED = "reputation_reversed", _("Reputation reversed")
+    REVIEW_COMPLETED = "review_completed", _("Review completed")
+    BLOCKED_TERM_ADDED = "blocked_term_added", _("Blocked term added")
+    BLOCKED_TERM_REMOVED = "blocked_term_removed", _("Blocked term removed")
 
 
 class ModerationAction(models.Model):

@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from entraide.links import link
 from qa.models import Category, Post, Tag, thread_url
@@ -19,7 +21,11 @@ class _PostFeed(Feed):
     feed_type = Atom1Feed
 
     def item_title(self, item: Post) -> str:
-        return item.title if item.is_question else f"Answer by {item.author.public_name}"
+        return (
+            item.title
+            if item.is_question
+            else _("Answer by %(name)s") % {"name": item.author.public_name}
+        )
 
     def item_description(self, item: Post) -> str:
         return item.body_html  # rendered and sanitised when saved
@@ -50,8 +56,8 @@ def _questions() -> QuerySet[Post]:
 
 
 class QuestionsFeed(_PostFeed):
-    title = "Entraide: newest questions"
-    subtitle = "The newest questions asked on Entraide."
+    title = gettext_lazy("Entraide: newest questions")
+    subtitle = gettext_lazy("The newest questions asked on Entraide.")
 
     def link(self) -> str:
         return link("qa:question_list") + "?sort=newest"
@@ -65,10 +71,10 @@ class TagFeed(_PostFeed):
         return get_object_or_404(Tag, name=name)
 
     def title(self, tag: Tag) -> str:
-        return f"Entraide: questions tagged {tag.name}"
+        return _("Entraide: questions tagged %(tag)s") % {"tag": tag.name}
 
     def subtitle(self, tag: Tag) -> str:
-        return f"The newest questions tagged “{tag.name}”."
+        return _("The newest questions tagged “%(tag)s”.") % {"tag": tag.name}
 
     def link(self, tag: Tag) -> str:
         return tag.get_absolute_url()
@@ -85,7 +91,9 @@ class CategoryFeed(_PostFeed):
         return f"Entraide: {category.name}"
 
     def subtitle(self, category: Category) -> str:
-        return f"The newest questions in {category.name} and its subcategories."
+        return _("The newest questions in %(category)s and its subcategories.") % {
+            "category": category.name
+        }
 
     def link(self, category: Category) -> str:
         return category.get_absolute_url()

@@ -8,12 +8,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class MailState(models.TextChoices):
-    PENDING = "pending", "Waiting for the mail worker"
-    SENT = "sent", "Sent (alone or in a digest)"
-    SKIPPED = "skipped", "Not mailed (the member does not want it)"
+    PENDING = "pending", _("Waiting for the mail worker")
+    SENT = "sent", _("Sent (alone or in a digest)")
+    SKIPPED = "skipped", _("Not mailed (the member does not want it)")
 
 
 class Notification(models.Model):
@@ -73,10 +74,10 @@ class Notification(models.Model):
 
 
 class Frequency(models.TextChoices):
-    IMMEDIATELY = "immediately", "Immediately"
-    DAILY = "daily", "Daily digest"
-    WEEKLY = "weekly", "Weekly digest"
-    NEVER = "never", "Never"
+    IMMEDIATELY = "immediately", _("Immediately")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    NEVER = "never", _("Never")
 
 
 class MailPreference(models.Model):

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
 from entraide.links import link
@@ -92,22 +94,22 @@ class VerificationStamp(models.Model):
 
 
 class PostType(models.TextChoices):
-    QUESTION = "question", "Question"
-    ANSWER = "answer", "Answer"
+    QUESTION = "question", _("Question")
+    ANSWER = "answer", _("Answer")
 
 
 class CloseReason(models.TextChoices):
-    DUPLICATE = "duplicate", "Duplicate"
-    NEEDS_DETAILS = "needs_details", "Needs details or clarity"
-    OFF_TOPIC = "off_topic", "Off-topic for this community"
-    OPINION_BASED = "opinion_based", "Opinion-based"
+    DUPLICATE = "duplicate", _("Duplicate")
+    NEEDS_DETAILS = "needs_details", _("Needs details or clarity")
+    OFF_TOPIC = "off_topic", _("Off-topic for this community")
+    OPINION_BASED = "opinion_based", _("Opinion-based")
 
 
 class LockKind(models.TextChoices):
     # A dispute: nobody changes the post until a moderator unlocks it.
-    CONTENT_DISPUTE = "content_dispute", "Content dispute"
+    CONTENT_DISPUTE = "content_dispute", _("Content dispute")
     # Kept for its history though it no longer fits the site's rules.
-    HISTORICAL = "historical", "Historical significance"
+    HISTORICAL = "historical", _("Historical significance")
 
 
 class PostQuerySet(models.QuerySet["Post"]):
@@ -289,7 +291,7 @@ class Post(VerificationStamp):
         ]
 
     def __str__(self) -> str:
-        return self.title or f"Answer {self.pk}"
+        return self.title or gettext("Answer %(id)s") % {"id": self.pk}
 
     def get_absolute_url(self) -> str:
         if self.is_question:
@@ -383,8 +385,8 @@ class PostLink(models.Model):
     duplicate pointing at its original (Stack Exchange's PostLinks)."""
 
     class LinkType(models.TextChoices):
-        LINKED = "linked", "Linked"
-        DUPLICATE = "duplicate", "Duplicate"
+        LINKED = "linked", _("Linked")
+        DUPLICATE = "duplicate", _("Duplicate")
 
     from_post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="links_out")
     to_post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="links_in")
@@ -440,20 +442,20 @@ class SuggestedEdit(models.Model):
     started from: a later revision makes the suggestion stale."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     class RejectReason(models.TextChoices):
-        NO_IMPROVEMENT = "no_improvement", "No improvement whatsoever"
+        NO_IMPROVEMENT = "no_improvement", _("No improvement whatsoever")
         CONFLICTS_WITH_AUTHOR = (
             "conflicts_with_author",
-            "Clearly conflicts with the author's intent",
+            _("Clearly conflicts with the author's intent"),
         )
-        REPLY = "reply", "Should have been a comment or an answer"
-        SPAM = "spam", "Spam or vandalism"
-        STALE = "stale", "Conflicts with a later edit"
-        OTHER = "other", "Other (explained below)"
+        REPLY = "reply", _("Should have been a comment or an answer")
+        SPAM = "spam", _("Spam or vandalism")
+        STALE = "stale", _("Conflicts with a later edit")
+        OTHER = "other", _("Other (explained below)")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="suggested_edits")
     author = models.ForeignKey(

@@ -24,6 +24,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import User
 from entraide.links import link
@@ -38,11 +40,26 @@ from .models import Badge, BadgeAward, BadgeTier
 @dataclass(frozen=True)
 class BadgeDefinition:
     slug: str
-    name: str
+    name: str  # English, as stored on the row; translated on display
     tier: BadgeTier
-    description: str
+    # English with %(n)s filled from ``params``; the catalogue translates the template.
+    description_template: str
     # Earned once per post (Nice Answer) rather than once per member.
     is_per_post: bool = False
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def description(self) -> str:
+        return self.description_template % dict(self.params)
+
+    def local_name(self) -> str:
+        return gettext(self.name)
+
+    def local_description(self) -> str:
+        return gettext(self.description_template) % {
+            key: number_format(value, force_grouping=True) if isinstance(value, int) else value
+            for key, value in self.params
+        }
 
     def row_fields(self) -> dict[str, Any]:
         return {
@@ -78,61 +95,131 @@ _B, _S, _G = BadgeTier.BRONZE, BadgeTier.SILVER, BadgeTier.GOLD
 _TIERS = (_B, _S, _G)
 
 
-def _per_post(slug: str, name: str, tier: BadgeTier, description: str) -> BadgeDefinition:
-    return BadgeDefinition(slug, name, tier, description, is_per_post=True)
+def _per_post(
+    slug: str, name: str, tier: BadgeTier, description: str, **params: Any
+) -> BadgeDefinition:
+    return BadgeDefinition(
+        slug, name, tier, description, is_per_post=True, params=tuple(params.items())
+    )
 
 
 _SCORES = dict((slug, score) for score, slug in (*QUESTION_SCORE_BADGES, *ANSWER_SCORE_BADGES))
 _VIEWS = dict((slug, views) for views, slug in VIEW_BADGES)
 
 BADGES: list[BadgeDefinition] = [
-    BadgeDefinition(STUDENT, "Student", _B, "Asked a question with a score of 1 or more."),
-    BadgeDefinition(TEACHER, "Teacher", _B, "Answered a question with a score of 1 or more."),
-    BadgeDefinition(SCHOLAR, "Scholar", _B, "Asked a question and accepted an answer."),
-    BadgeDefinition(SUPPORTER, "Supporter", _B, "Voted a post up for the first time."),
-    BadgeDefinition(CRITIC, "Critic", _B, "Voted a post down for the first time."),
-    BadgeDefinition(EDITOR, "Editor", _B, "Edited a post for the first time."),
-    BadgeDefinition(COMMENTATOR, "Commentator", _B, f"Left {COMMENTATOR_COMMENTS} comments."),
-    BadgeDefinition(CIVIC_DUTY, "Civic Duty", _S, f"Voted {CIVIC_DUTY_VOTES} times."),
+    BadgeDefinition(
+        STUDENT,
+        gettext_noop("Student"),
+        _B,
+        gettext_noop("Asked a question with a score of 1 or more."),
+    ),
+    BadgeDefinition(
+        TEACHER,
+        gettext_noop("Teacher"),
+        _B,
+        gettext_noop("Answered a question with a score of 1 or more."),
+    ),
+    BadgeDefinition(
+        SCHOLAR,
+        gettext_noop("Scholar"),
+        _B,
+        gettext_noop("Asked a question and accepted an answer."),
+    ),
+    BadgeDefinition(
+        SUPPORTER,
+        gettext_noop("Supporter"),
+        _B,
+        gettext_noop("Voted a post up for the first time."),
+    ),
+    BadgeDefinition(
+        CRITIC, gettext_noop("Critic"), _B, gettext_noop("Voted a post down for the first time.")
+    ),
+    BadgeDefinition(
+        EDITOR, gettext_noop("Editor"), _B, gettext_noop("Edited a post for the first time.")
+    ),
+    BadgeDefinition(
+        COMMENTATOR,
+        gettext_noop("Commentator"),
+        _B,
+        gettext_noop("Left %(n)s comments."),
+        params=(("n", COMMENTATOR_COMMENTS),),
+    ),
+    BadgeDefinition(
+        CIVIC_DUTY,
+        gettext_noop("Civic Duty"),
+        _S,
+        gettext_noop("Voted %(n)s times."),
+        params=(("n", CIVIC_DUTY_VOTES),),
+    ),
     *(
-        _per_post(slug, name, tier, f"Asked a question with a score of {_SCORES[slug]} or more.")
+        _per_post(
+            slug,
+            name,
+            tier,
+            gettext_noop("Asked a question with a score of %(n)s or more."),
+            n=_SCORES[slug],
+        )
         for slug, name, tier in (
-            ("nice-question", "Nice Question", _B),
-            ("good-question", "Good Question", _S),
-            ("great-question", "Great Question", _G),
+            ("nice-question", gettext_noop("Nice Question"), _B),
+            ("good-question", gettext_noop("Good Question"), _S),
+            ("great-question", gettext_noop("Great Question"), _G),
         )
     ),
     *(
-        _per_post(slug, name, tier, f"Wrote an answer with a score of {_SCORES[slug]} or more.")
+        _per_post(
+            slug,
+            name,
+            tier,
+            gettext_noop("Wrote an answer with a score of %(n)s or more."),
+            n=_SCORES[slug],
+        )
         for slug, name, tier in (
-            ("nice-answer", "Nice Answer", _B),
-            ("good-answer", "Good Answer", _S),
-            ("great-answer", "Great Answer", _G),
+            ("nice-answer", gettext_noop("Nice Answer"), _B),
+            ("good-answer", gettext_noop("Good Answer"), _S),
+            ("great-answer", gettext_noop("Great Answer"), _G),
         )
     ),
     _per_post(
         ENLIGHTENED,
-        "Enlightened",
+        gettext_noop("Enlightened"),
         _S,
-        f"Wrote an answer that was accepted and has a score of {ENLIGHTENED_SCORE} or more.",
+        gettext_noop("Wrote an answer that was accepted and has a score of %(n)s or more."),
+        n=ENLIGHTENED_SCORE,
     ),
-    _per_post(GURU, "Guru", _S, f"Wrote an accepted answer with a score of {GURU_SCORE} or more."),
+    _per_post(
+        GURU,
+        gettext_noop("Guru"),
+        _S,
+        gettext_noop("Wrote an accepted answer with a score of %(n)s or more."),
+        n=GURU_SCORE,
+    ),
     _per_post(
         NECROMANCER,
-        "Necromancer",
+        gettext_noop("Necromancer"),
         _S,
-        f"Answered a question more than {NECROMANCER_DELAY.days} days after it was asked, "
-        f"with a score of {NECROMANCER_SCORE} or more.",
+        gettext_noop(
+            "Answered a question more than %(days)s days after it was asked, "
+            "with a score of %(n)s or more."
+        ),
+        days=NECROMANCER_DELAY.days,
+        n=NECROMANCER_SCORE,
     ),
     *(
-        _per_post(slug, name, tier, f"Asked a question viewed {_VIEWS[slug]:,} times.")
+        _per_post(
+            slug, name, tier, gettext_noop("Asked a question viewed %(n)s times."), n=_VIEWS[slug]
+        )
         for slug, name, tier in (
-            ("popular-question", "Popular Question", _B),
-            ("notable-question", "Notable Question", _S),
-            ("famous-question", "Famous Question", _G),
+            ("popular-question", gettext_noop("Popular Question"), _B),
+            ("notable-question", gettext_noop("Notable Question"), _S),
+            ("famous-question", gettext_noop("Famous Question"), _G),
         )
     ),
-    _per_post(FAQ_AUTHOR, "FAQ Author", _B, "Wrote an answer that staff promoted into the FAQ."),
+    _per_post(
+        FAQ_AUTHOR,
+        gettext_noop("FAQ Author"),
+        _B,
+        gettext_noop("Wrote an answer that staff promoted into the FAQ."),
+    ),
 ]
 DEFINITIONS: dict[str, BadgeDefinition] = {badge.slug: badge for badge in BADGES}
 
@@ -146,11 +233,24 @@ class TagBadgeTier:
     min_score: int  # total score of the member's answers in the tag
     min_answers: int  # non-community-wiki answers in the tag
 
-    def description(self, tag_name: str) -> str:
-        return (
-            f"Earned a total score of {self.min_score} or more with at least "
-            f"{self.min_answers} answers in the “{tag_name}” tag."
-        )
+    _DESCRIPTION = gettext_noop(
+        "Earned a total score of %(score)s or more with at least %(answers)s answers in the "
+        "“%(tag)s” tag."
+    )
+
+    def description(self, tag_name: str, *, translated: bool = False) -> str:
+        """English, as stored on the row; ``translated``: in the active language."""
+        if not translated:
+            return self._DESCRIPTION % {
+                "score": self.min_score,
+                "answers": self.min_answers,
+                "tag": tag_name,
+            }
+        return gettext(self._DESCRIPTION) % {
+            "score": number_format(self.min_score, force_grouping=True),
+            "answers": number_format(self.min_answers, force_grouping=True),
+            "tag": tag_name,
+        }
 
     def earned_by(self, total: int, answers: int) -> bool:
         return total >= self.min_score and answers >= self.min_answers
@@ -162,6 +262,7 @@ TAG_BADGE_TIERS = (
     TagBadgeTier("tag-gold", _G, 1000, 200),
 )
 _TAG_TIERS_BY_SLUG = {tier.slug: tier for tier in TAG_BADGE_TIERS}
+_TAG_TIERS_BY_TIER = {str(tier.tier): tier for tier in TAG_BADGE_TIERS}
 
 
 def tag_badge_slug(tag_id: int, tier: str) -> str:
@@ -699,15 +800,15 @@ class BadgeSummary:
 
     @property
     def tier_label(self) -> str:
-        return BadgeTier(self.tier).label
+        return str(BadgeTier(self.tier).label)
 
     @classmethod
     def of_row(cls, badge: Badge) -> "BadgeSummary":
         return cls(
             slug=badge.slug,
-            name=badge.name,
+            name=badge.local_name,
             tier=badge.tier,
-            description=badge.description,
+            description=badge.local_description,
             is_per_post=badge.is_per_post,
             award_count=badge.award_count,
             tag_name=badge.tag.name if badge.tag else None,
@@ -743,13 +844,13 @@ def badge_list_page() -> BadgeListPage:
     tiers = [
         BadgeTierGroup(
             tier=tier,
-            label=tier.label,
+            label=str(tier.label),
             badges=[
                 BadgeSummary(
                     slug=definition.slug,
-                    name=definition.name,
+                    name=definition.local_name(),
                     tier=definition.tier,
-                    description=definition.description,
+                    description=definition.local_description(),
                     is_per_post=definition.is_per_post,
                     award_count=counts.get(definition.slug, 0),
                 )

@@ -9,26 +9,27 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Reason(models.TextChoices):
-    QUESTION_UPVOTED = "question_upvoted", "Question voted up"
-    ANSWER_UPVOTED = "answer_upvoted", "Answer voted up"
-    POST_DOWNVOTED = "post_downvoted", "Post voted down"
-    DOWNVOTE_CAST = "downvote_cast", "Voted an answer down"
-    ANSWER_ACCEPTED = "answer_accepted", "Answer accepted"
-    ACCEPTED_AN_ANSWER = "accepted_an_answer", "Accepted an answer"
-    EDIT_APPROVED = "edit_approved", "Suggested edit approved"
-    BOUNTY_OFFERED = "bounty_offered", "Bounty offered"
-    BOUNTY_AWARDED = "bounty_awarded", "Bounty awarded"
-    SPAM_PENALTY = "spam_penalty", "Post deleted as spam or abusive"
-    IMPORTED = "imported", "Imported reputation"
+    QUESTION_UPVOTED = "question_upvoted", _("Question voted up")
+    ANSWER_UPVOTED = "answer_upvoted", _("Answer voted up")
+    POST_DOWNVOTED = "post_downvoted", _("Post voted down")
+    DOWNVOTE_CAST = "downvote_cast", _("Voted an answer down")
+    ANSWER_ACCEPTED = "answer_accepted", _("Answer accepted")
+    ACCEPTED_AN_ANSWER = "accepted_an_answer", _("Accepted an answer")
+    EDIT_APPROVED = "edit_approved", _("Suggested edit approved")
+    BOUNTY_OFFERED = "bounty_offered", _("Bounty offered")
+    BOUNTY_AWARDED = "bounty_awarded", _("Bounty awarded")
+    SPAM_PENALTY = "spam_penalty", _("Post deleted as spam or abusive")
+    IMPORTED = "imported", _("Imported reputation")
     # Reversals: the row points at the credit it undoes.
-    UNDONE = "undone", "Undone (vote retracted or changed, answer unaccepted)"
-    POST_DELETED = "post_deleted", "Post deleted"
-    SERIAL_VOTING = "serial_voting", "Serial voting reversed"
+    UNDONE = "undone", _("Undone (vote retracted or changed, answer unaccepted)")
+    POST_DELETED = "post_deleted", _("Post deleted")
+    SERIAL_VOTING = "serial_voting", _("Serial voting reversed")
     # Reverses a "post deleted" reversal: the credit counts again.
-    POST_UNDELETED = "post_undeleted", "Post undeleted"
+    POST_UNDELETED = "post_undeleted", _("Post undeleted")
 
 
 REVERSAL_REASONS = {
@@ -94,9 +95,9 @@ class ReputationEvent(models.Model):
 
 
 class BadgeTier(models.TextChoices):
-    BRONZE = "bronze", "Bronze"
-    SILVER = "silver", "Silver"
-    GOLD = "gold", "Gold"
+    BRONZE = "bronze", _("Bronze")
+    SILVER = "silver", _("Silver")
+    GOLD = "gold", _("Gold")
 
 
 class Badge(models.Model):
@@ -118,6 +119,27 @@ class Badge(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language (rows store the English)."""
+        from .badges import DEFINITIONS
+
+        definition = DEFINITIONS.get(self.slug)
+        return definition.local_name() if definition else self.name
+
+    @property
+    def local_description(self) -> str:
+        from .badges import _TAG_TIERS_BY_TIER, DEFINITIONS
+
+        definition = DEFINITIONS.get(self.slug)
+        if definition is not None:
+            return definition.local_description()
+        tier = _TAG_TIERS_BY_TIER.get(self.tier)
+        if self.tag_id is not None and tier is not None:
+            # A tag badge is named after its tag.
+            return tier.description(self.name, translated=True)
+        return self.description
 
 
 class BadgeAward(models.Model):

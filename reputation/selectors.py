@@ -15,6 +15,8 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from qa import selectors as qa_selectors
@@ -34,10 +36,10 @@ EARNED_REASONS = [reason for reason in Reason if reason != Reason.IMPORTED]
 
 # How a reversal reads on the history: "reversed: serial voting".
 REVERSAL_LABELS = {
-    Reason.UNDONE: "vote or acceptance undone",
-    Reason.POST_DELETED: "post deleted",
-    Reason.SERIAL_VOTING: "serial voting",
-    Reason.POST_UNDELETED: "post undeleted",
+    Reason.UNDONE: gettext_lazy("vote or acceptance undone"),
+    Reason.POST_DELETED: gettext_lazy("post deleted"),
+    Reason.SERIAL_VOTING: gettext_lazy("serial voting"),
+    Reason.POST_UNDELETED: gettext_lazy("post undeleted"),
 }
 
 _TIER_ORDER = {BadgeTier.GOLD: 0, BadgeTier.SILVER: 1, BadgeTier.BRONZE: 2}
@@ -124,16 +126,17 @@ def reputation_chart(days: list[tuple[date, int]], *, today: date) -> Reputation
         )
     ]
     final = line[-1][1]
-    description = (
-        f"Reputation went from 1 on {date_format(first, 'DATE_FORMAT')} to "
-        f"{number_format(final, force_grouping=True)} on {date_format(last, 'DATE_FORMAT')}."
-    )
+    description = _("Reputation went from 1 on %(first)s to %(final)s on %(last)s.") % {
+        "first": date_format(first, "DATE_FORMAT"),
+        "final": number_format(final, force_grouping=True),
+        "last": date_format(last, "DATE_FORMAT"),
+    }
     peak_day, peak = max(line, key=lambda point: point[1])
     if peak > final:
-        description += (
-            f" The highest was {number_format(peak, force_grouping=True)}"
-            f" on {date_format(peak_day, 'DATE_FORMAT')}."
-        )
+        description += " " + _("The highest was %(peak)s on %(day)s.") % {
+            "peak": number_format(peak, force_grouping=True),
+            "day": date_format(peak_day, "DATE_FORMAT"),
+        }
     return ReputationChart(
         width=_CHART["width"],
         height=_CHART["height"],
@@ -181,7 +184,7 @@ def user_badges(*, user: Any) -> list[Badge]:
     badges: list[Badge] = list(
         Badge.objects.filter(awards__user=user)
         .annotate(times=Count("awards"))
-        .only("slug", "name", "tier", "description")
+        .only("slug", "name", "tier", "description", "tag_id")
         .order_by("name")
     )
     badges.sort(key=lambda badge: _TIER_ORDER.get(BadgeTier(badge.tier), 3))
@@ -238,12 +241,12 @@ def _post_title_and_url(post: Post | None, *, may_see_deleted: bool) -> tuple[st
     if post is None:
         return "", ""
     if post.deleted_at is not None and not may_see_deleted:
-        return "a deleted post", ""
+        return _("a deleted post"), ""
     if post.is_question:
         return post.title, post.get_absolute_url()
     question = post.parent
     title = question.title if question is not None else ""
-    return f"Answer to “{title}”", post.get_absolute_url()
+    return _("Answer to “%(title)s”") % {"title": title}, post.get_absolute_url()
 
 
 def _history_row(event: ReputationEvent, *, may_see_deleted: bool) -> HistoryRow:
@@ -252,12 +255,12 @@ def _history_row(event: ReputationEvent, *, may_see_deleted: bool) -> HistoryRow
     label = event.get_reason_display()
     reversal_label = ""
     if is_reversal:
-        reversal_label = REVERSAL_LABELS.get(Reason(event.reason), label)
+        reversal_label = str(REVERSAL_LABELS.get(Reason(event.reason), label))
         original = event.reverses
         if event.reason == Reason.POST_UNDELETED:
-            label = f"Restored: {reversal_label}"
+            label = _("Restored: %(what)s") % {"what": reversal_label}
         else:
-            label = f"Reversed: {reversal_label}"
+            label = _("Reversed: %(what)s") % {"what": reversal_label}
             if original is not None:
                 label += f" ({original.get_reason_display()})"
     reversed_by = getattr(event, "reversed_by", None)
@@ -318,11 +321,11 @@ def user_reputation_history(
 
 # What each step of the ladder means for the community (docs/product.md).
 ROLE_DESCRIPTIONS = {
-    Role.OBSERVER: "Reads, asks and answers.",
-    Role.NOVICE: "Takes part: votes, flags and comments.",
-    Role.REGULAR: "Keeps the place tidy: votes down and reviews.",
-    Role.LEADER: "Shapes the content: edits, creates tags, closes questions.",
-    Role.SENIOR: "Runs the place with staff: moderation tools and trust.",
+    Role.OBSERVER: gettext_lazy("Reads, asks and answers."),
+    Role.NOVICE: gettext_lazy("Takes part: votes, flags and comments."),
+    Role.REGULAR: gettext_lazy("Keeps the place tidy: votes down and reviews."),
+    Role.LEADER: gettext_lazy("Shapes the content: edits, creates tags, closes questions."),
+    Role.SENIOR: gettext_lazy("Runs the place with staff: moderation tools and trust."),
 }
 
 
@@ -338,7 +341,7 @@ class Rung:
 
     @property
     def description(self) -> str:
-        return ROLE_DESCRIPTIONS[self.role]
+        return str(ROLE_DESCRIPTIONS[self.role])
 
 
 @dataclass(frozen=True)
@@ -427,7 +430,12 @@ class Period:
     MONTH = "month"
     YEAR = "year"
     ALL = "all"
-    CHOICES = [(WEEK, "This week"), (MONTH, "This month"), (YEAR, "This year"), (ALL, "All time")]
+    CHOICES = [
+        (WEEK, gettext_lazy("This week")),
+        (MONTH, gettext_lazy("This month")),
+        (YEAR, gettext_lazy("This year")),
+        (ALL, gettext_lazy("All time")),
+    ]
 
     @classmethod
     def parse(cls, value: str | None) -> str:

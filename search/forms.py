@@ -1,11 +1,12 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class ContactForm(forms.Form):
-    email = forms.EmailField(label="Your e-mail", max_length=254)
-    subject = forms.CharField(label="Subject", max_length=150)
+    email = forms.EmailField(label=_("Your e-mail"), max_length=254)
+    subject = forms.CharField(label=_("Subject"), max_length=150)
     message = forms.CharField(
-        label="What happened?", max_length=10_000, min_length=20, widget=forms.Textarea
+        label=_("What happened?"), max_length=10_000, min_length=20, widget=forms.Textarea
     )
 
 

@@ -12,14 +12,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class DocumentKind(models.TextChoices):
-    QUESTION = "question", "Question"
-    FAQ = "faq", "FAQ entry"
-    WIKI = "wiki", "Wiki page"
+    QUESTION = "question", _("Question")
+    FAQ = "faq", _("FAQ entry")
+    WIKI = "wiki", _("Wiki page")
     # Not a document: the index settings (synonyms) changed and must be pushed.
-    SETTINGS = "settings", "Index settings"
+    SETTINGS = "settings", _("Index settings")
 
 
 class IndexOperation(models.Model):
@@ -64,9 +65,9 @@ class Synonym(models.Model):
 
 
 class SearchSource(models.TextChoices):
-    SEARCH_PAGE = "search", "Search page"
-    ASK = "ask", "Ask page suggestions"
-    CONTACT = "contact", "Contact support"
+    SEARCH_PAGE = "search", _("Search page")
+    ASK = "ask", _("Ask page suggestions")
+    CONTACT = "contact", _("Contact support")
 
 
 class SearchLog(models.Model):
@@ -108,18 +109,18 @@ class SupportVisit(models.Model):
     """
 
     class Flow(models.TextChoices):
-        CONTACT = "contact", "Contact support"
-        ASK = "ask", "Ask a question"
+        CONTACT = "contact", _("Contact support")
+        ASK = "ask", _("Ask a question")
         # "Was this helpful?" in a help centre's widget or an embedded card.
-        EMBED = "embed", "Widget or card in a help centre"
+        EMBED = "embed", _("Widget or card in a help centre")
 
     class Outcome(models.TextChoices):
-        OPEN = "open", "Still open"
-        SOLVED = "solved", "Solved: “this solved it”"
-        LEFT_AFTER_READING = "left", "Left after reading a suggestion"
-        REQUEST_SENT = "sent", "Request sent"
-        ABANDONED = "abandoned", "Left without reading"
-        NOT_HELPED = "unhelped", "Said the answer did not help"
+        OPEN = "open", _("Still open")
+        SOLVED = "solved", _("Solved: “this solved it”")
+        LEFT_AFTER_READING = "left", _("Left after reading a suggestion")
+        REQUEST_SENT = "sent", _("Request sent")
+        ABANDONED = "abandoned", _("Left without reading")
+        NOT_HELPED = "unhelped", _("Said the answer did not help")
 
     flow = models.CharField(max_length=10, choices=Flow.choices)
     session = models.CharField(max_length=64, db_index=True)
@@ -150,10 +151,10 @@ class SupportVisit(models.Model):
 class ItemKind(models.TextChoices):
     """What a customer can be helped by."""
 
-    ANSWER = "answer", "Answer"
-    QUESTION = "question", "Question"  # a question with no answer yet to credit
-    FAQ = "faq", "FAQ entry"
-    WIKI = "wiki", "Wiki page"
+    ANSWER = "answer", _("Answer")
+    QUESTION = "question", _("Question")  # a question with no answer yet to credit
+    FAQ = "faq", _("FAQ entry")
+    WIKI = "wiki", _("Wiki page")
 
 
 class VisitItem(models.Model):
@@ -186,8 +187,8 @@ class Deflection(models.Model):
     """
 
     class Kind(models.TextChoices):
-        EXPLICIT = "explicit", "Explicit (“this solved it”)"
-        IMPLICIT = "implicit", "Implicit (read a suggestion and left)"
+        EXPLICIT = "explicit", _("Explicit (“this solved it”)")
+        IMPLICIT = "implicit", _("Implicit (read a suggestion and left)")
 
     visit = models.ForeignKey(SupportVisit, on_delete=models.CASCADE, related_name="deflections")
     kind = models.CharField(max_length=10, choices=Kind.choices)

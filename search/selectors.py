@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet
 from django.http import QueryDict
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 from meilisearch.errors import MeilisearchError
 
 from entraide.rendering import plain_text
@@ -120,7 +121,7 @@ class Hit:
 
     @property
     def kind_label(self) -> str:
-        return TYPE_LABELS.get(self.kind, self.kind)
+        return str(TYPE_LABELS.get(self.kind, self.kind))
 
 
 @dataclass
@@ -232,14 +233,14 @@ def _facets(
             "true" if filters.answered == "yes" else "false" if filters.answered else ""
         },
     }
-    labels = {"true": "Answered", "false": "Unanswered", **TYPE_LABELS}
+    labels = {"true": _("Answered"), "false": _("Unanswered"), **TYPE_LABELS}
     facets = {}
     for name in FACETS:
         values = distribution.get(name) or {}
         facets[name] = [
             FacetValue(
                 value=value,
-                label=labels.get(value, value) if name in ("type", "is_answered") else value,
+                label=str(labels.get(value, value)) if name in ("type", "is_answered") else value,
                 count=count,
                 is_selected=value in selected[name],
             )

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from entraide.errors import ApplicationError
@@ -205,7 +206,7 @@ def contact_send(request: HttpRequest) -> HttpResponse:
             request,
             form,
             status=409,
-            errors=["Look at the suggested answers first: describe your problem and search."],
+            errors=[_("Look at the suggested answers first: describe your problem and search.")],
         )
     try:
         services.contact_request_send(

@@ -12,15 +12,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Event(models.TextChoices):
-    QUESTION_ASKED = "question.asked", "Question asked"
-    ANSWER_POSTED = "answer.posted", "Answer posted"
-    ANSWER_ACCEPTED = "answer.accepted", "Answer accepted"
-    QUESTION_UNANSWERED = "question.unanswered", "Question still unanswered after N hours"
-    FAQ_PUBLISHED = "faq.published", "FAQ entry published"
-    SUPPORT_REQUESTED = "support.requested", "Contact-support request"
+    QUESTION_ASKED = "question.asked", _("Question asked")
+    ANSWER_POSTED = "answer.posted", _("Answer posted")
+    ANSWER_ACCEPTED = "answer.accepted", _("Answer accepted")
+    QUESTION_UNANSWERED = "question.unanswered", _("Question still unanswered after N hours")
+    FAQ_PUBLISHED = "faq.published", _("FAQ entry published")
+    SUPPORT_REQUESTED = "support.requested", _("Contact-support request")
 
 
 class Endpoint(models.Model):
@@ -49,9 +50,9 @@ class Endpoint(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed (gave up)"
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed (gave up)")
 
 
 class Delivery(models.Model):

@@ -189,8 +189,8 @@ class HelpfulVote(models.Model):
     """
 
     class Kind(models.TextChoices):
-        FAQ = "faq", "FAQ entry"
-        WIKI = "wiki", "Wiki page"
+        FAQ = "faq", _("FAQ entry")
+        WIKI = "wiki", _("Wiki page")
 
     kind = models.CharField(max_length=4, choices=Kind.choices)
     object_id = models.BigIntegerField()

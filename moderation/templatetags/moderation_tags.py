@@ -12,6 +12,7 @@ from django import template
 from django.conf import settings
 from django.utils.functional import empty
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from .. import antispam, permissions
 
@@ -86,8 +87,9 @@ def human_check_fields(context: Any) -> str:
         if request is not None:
             request._moderation_form_token = token
     return format_html(
-        '<div class="hp-field" aria-hidden="true"><label>Leave this empty '
+        '<div class="hp-field" aria-hidden="true"><label>{} '
         '<input type="text" name="website" autocomplete="off" tabindex="-1"></label></div>'
         '<input type="hidden" name="form_token" value="{}">',
+        gettext("Leave this empty"),
         token,
     )

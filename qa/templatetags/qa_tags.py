@@ -1,3 +1,4 @@
+import json
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,24 @@ register = template.Library()
 def link_tag(viewname: str, **kwargs: Any) -> str:
     """``{% url %}`` for the links repeated on every post (see entraide.links)."""
     return link(viewname, **kwargs)
+
+
+@register.simple_tag
+def js_strings() -> str:
+    """The scripts' words in the page's language: JSON for ``<body data-strings>``,
+    which static/js reads (the CSP forbids inline scripts, even data blocks)."""
+    strings = {
+        "error": _("Something went wrong (%(status)s)."),
+        "accept": _("Accept this answer"),
+        "unaccept": _("Unaccept this answer"),
+        "reply": _("Reply"),
+        "follow": _("Follow"),
+        "following": _("Following"),
+        "support": _("Support"),
+        "supported": _("Supported"),
+        "people": _("People in this thread"),
+    }
+    return json.dumps(strings)
 
 
 @register.filter

@@ -11,7 +11,7 @@
   list.id = "mention-list";
   list.className = "mention-list";
   list.setAttribute("role", "listbox");
-  list.setAttribute("aria-label", "People in this thread");
+  list.setAttribute("aria-label", JSON.parse(document.body.dataset.strings).people);
   list.hidden = true;
   document.body.appendChild(list);
   var field = null, start = 0, active = 0, matches = [];

@@ -2,6 +2,8 @@
 // the inbox (mark read) without a reload. Every form also works with scripts off.
 (function () {
   "use strict";
+  // The page's words for what the scripts write (qa_tags.js_strings).
+  var strings = JSON.parse(document.body.dataset.strings);
 
   function post(form, extra) {
     var data = new FormData(form);
@@ -15,7 +17,7 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (!response.ok) {
-          var error = new Error(body.detail || "Something went wrong (" + response.status + ").");
+          var error = new Error(body.detail || strings.error.replace("%(status)s", response.status));
           error.codes = body.codes || [];
           throw error;
         }
@@ -67,7 +69,7 @@
         var button = other.querySelector("button");
         button.classList.toggle("on", accepted);
         button.setAttribute("aria-pressed", String(accepted));
-        button.title = accepted ? "Unaccept this answer" : "Accept this answer";
+        button.title = accepted ? strings.unaccept : strings.accept;
         other.querySelector("input[name=action]").value = accepted ? "unaccept" : "accept";
       });
     }).catch(function (error) { showError(postMain(form), error.message); });
@@ -135,7 +137,7 @@
     textarea.id = "reply-to-" + link.dataset.parent;
     var label = form.querySelector("label");
     if (label) label.htmlFor = textarea.id;
-    form.querySelector("button[type=submit]").textContent = "Reply";
+    form.querySelector("button[type=submit]").textContent = strings.reply;
     var wrapper = document.createElement("li");
     wrapper.className = "reply-form";
     wrapper.dataset.level = String(Number(item.dataset.level) + 1);
@@ -170,7 +172,7 @@
       var button = form.querySelector("button");
       button.classList.toggle("on", result.following);
       button.setAttribute("aria-pressed", String(result.following));
-      button.textContent = result.following ? "Following" : "Follow";
+      button.textContent = result.following ? strings.following : strings.follow;
       form.querySelector("input[name=action]").value = result.following ? "unfollow" : "follow";
     }).catch(function (error) { showError(form.closest("main"), error.message); });
   }
@@ -180,7 +182,7 @@
       var button = form.querySelector("button");
       button.classList.toggle("on", result.voted);
       button.setAttribute("aria-pressed", String(result.voted));
-      button.textContent = result.voted ? "Supported" : "Support";
+      button.textContent = result.voted ? strings.supported : strings.support;
       form.querySelector("input[name=action]").value = result.voted ? "withdraw" : "support";
       document.getElementById("idea-votes").textContent = result.votes;
     }).catch(function (error) { showError(form.closest("main"), error.message); });

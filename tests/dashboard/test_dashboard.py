@@ -245,7 +245,8 @@ def test_a_faq_draft_reads_as_a_question() -> None:
 
     assert faq_draft_fields("reset my router", 4)["question"] == "Reset my router?"
     assert faq_draft_fields("wifi", 2)["question"] == "What about “wifi”?"
-    assert "searched 4 time(s)" in faq_draft_fields("reset my router", 4)["answer"]
+    assert "searched 4 times" in faq_draft_fields("reset my router", 4)["answer"]
+    assert "searched 1 time " in faq_draft_fields("reset my router", 1)["answer"]
 
 
 def test_only_staff_start_faq_drafts(client) -> None:
