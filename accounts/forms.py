@@ -6,8 +6,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from moderation.forms import HumanCheckMixin
+from notifications.preferences import mail_consent_set
 from privacy.forms import policies_label
-from privacy.services import email_notifications_set, policies_accept
+from privacy.services import policies_accept
 
 from .models import Language, User
 from .services import ABOUT_MAX
@@ -43,7 +44,7 @@ class SignupForm(HumanCheckMixin, AllauthSignupForm):
         user.save(update_fields=["display_name"])
         policies_accept(user=user)
         if self.cleaned_data["email_notifications"]:
-            email_notifications_set(user=user, granted=True)
+            mail_consent_set(user=user, granted=True)
 
 
 class ProfileForm(forms.Form):

@@ -50,8 +50,8 @@ class User(AbstractUser):
     # privacy.Consent); kept here so checking them on each page costs no query.
     terms_version = models.CharField(max_length=32, blank=True)
     privacy_version = models.CharField(max_length=32, blank=True)
-    # Off until the member chooses it (privacy by default).
-    email_notifications = models.BooleanField(_("e-mail notifications"), default=False)
+    # Notification e-mail consent lives in notifications.MailPreference (off
+    # until chosen there, at sign-up or on the privacy page).
     # Set when the account was erased: the row stays as "user<id>" so the
     # member's posts keep an author, and holds nothing personal any more.
     erased_at = models.DateTimeField(null=True, blank=True)

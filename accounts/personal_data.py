@@ -30,7 +30,6 @@ def _account(user: User) -> dict[str, Any]:
         "reputation": user.reputation,
         "is_super_user": user.is_super_user,
         "is_staff": user.is_staff,
-        "email_notifications": user.email_notifications,
         "email_addresses": [
             {"email": address.email, "verified": address.verified, "primary": address.primary}
             for address in EmailAddress.objects.filter(user=user)

@@ -57,12 +57,12 @@ def policies_accept(*, user: User) -> None:
     user.terms_version, user.privacy_version = terms, privacy
 
 
-@transaction.atomic
-def email_notifications_set(*, user: User, granted: bool) -> None:
-    """Give or withdraw consent to notification e-mails (logged each time)."""
-    Consent.objects.create(user=user, kind=ConsentKind.EMAIL_NOTIFICATIONS, granted=granted)
-    User.objects.filter(pk=user.pk).update(email_notifications=granted)
-    user.email_notifications = granted
+def email_consent_log(*, user_id: int, granted: bool) -> None:
+    """Log that a member started or stopped wanting notification e-mail.
+
+    Called by notifications.preferences, whose rows are the consent itself;
+    this is its history (exported with the member's data)."""
+    Consent.objects.create(user_id=user_id, kind=ConsentKind.EMAIL_NOTIFICATIONS, granted=granted)
 
 
 # Export ---------------------------------------------------------------------
@@ -230,7 +230,6 @@ def account_erase(*, user: User) -> None:
     user.about_source = user.about_html = user.website_url = user.location = ""
     user.avatar = ""
     user.terms_version = user.privacy_version = ""
-    user.email_notifications = False
     user.suspended_until = None
     user.suspension_reason = ""
     user.unread_moderator_messages = 0

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import LoginRecord, User
 from entraide.errors import ApplicationError
 from entraide.http import error_response
+from notifications.preferences import mail_consent_set, mail_consented
 from qa.models import Comment, Post, thread_url
 
 from . import services
@@ -54,9 +55,7 @@ def consent(request: HttpRequest) -> HttpResponse:
 def settings_page(request: HttpRequest) -> HttpResponse:
     user = _member(request)
     context = {
-        "email_form": EmailNotificationsForm(
-            initial={"email_notifications": user.email_notifications}
-        ),
+        "email_form": EmailNotificationsForm(initial={"email_notifications": mail_consented(user)}),
         "exports": DataExport.objects.filter(user=user).order_by("-requested_at")[:5],
         "pending_erasure": services.pending_erasure(user),
         "logins": LoginRecord.objects.filter(user=user).order_by("-created_at")[:20],
@@ -72,8 +71,7 @@ def email_notifications(request: HttpRequest) -> HttpResponse:
     form = EmailNotificationsForm(request.POST)
     form.is_valid()  # a checkbox: absent means no
     granted = bool(form.cleaned_data.get("email_notifications"))
-    if granted != _member(request).email_notifications:
-        services.email_notifications_set(user=_member(request), granted=granted)
+    mail_consent_set(user=_member(request), granted=granted)
     messages.success(
         request,
         _("You will receive e-mail notifications.")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import mail
 
 from accounts.models import User
+from notifications.preferences import mail_consented
 from privacy.models import Consent
 from tests.factories import UserFactory
 
@@ -78,7 +79,7 @@ def test_sign_up_records_consent_with_versions_and_email_notifications_stay_off(
     user = User.objects.get(username="camille")
     assert user.terms_version == settings.PRIVACY["TERMS_VERSION"]
     assert user.privacy_version == settings.PRIVACY["PRIVACY_VERSION"]
-    assert user.email_notifications is False
+    assert mail_consented(user) is False
     consents = set(Consent.objects.filter(user=user).values_list("kind", "version", "granted"))
     assert consents == {
         ("terms", settings.PRIVACY["TERMS_VERSION"], True),
@@ -89,7 +90,7 @@ def test_sign_up_records_consent_with_versions_and_email_notifications_stay_off(
 def test_email_notifications_chosen_at_sign_up_are_recorded(client) -> None:
     sign_up(client, email_notifications="on")
     user = User.objects.get(username="camille")
-    assert user.email_notifications is True
+    assert mail_consented(user) is True
     assert Consent.objects.filter(user=user, kind="email_notifications", granted=True).exists()
 
 
