@@ -6,7 +6,9 @@ these services only walk the registry, so a model added later plugs in there.
 
 import io
 import json
+import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -221,6 +224,7 @@ def account_erase(*, user: User) -> None:
     for entry in registry.entries():
         if entry.erase is not None:
             entry.erase(user)
+    _mentions_anonymise(user)
     _exports_delete(user)
     if user.avatar:
         user.avatar.storage.delete(user.avatar.name)
@@ -289,8 +293,8 @@ def logs_purge(now: datetime | None = None) -> dict[str, int]:
 # Personal data published by mistake -----------------------------------------
 
 
-def _mask_versions(obj: Any) -> None:
-    """Rewrite every stored revision of ``obj`` so history keeps only masked text."""
+def _rewrite_versions(obj: Any, rewrite: Callable[[str], str]) -> None:
+    """Rewrite every stored revision of ``obj``, so history keeps only the new text."""
     import reversion.models
 
     for version in reversion.models.Version.objects.get_for_object(obj).select_related("revision"):
@@ -299,15 +303,18 @@ def _mask_versions(obj: Any) -> None:
             fields = item.get("fields", {})
             for name, value in fields.items():
                 if isinstance(value, str):
-                    fields[name] = mask(value)
+                    fields[name] = rewrite(value)
         version.serialized_data = json.dumps(data)
         version.save(update_fields=["serialized_data"])
-        if version.revision.comment and mask(version.revision.comment) != version.revision.comment:
-            version.revision.comment = mask(version.revision.comment)
+        if (
+            version.revision.comment
+            and rewrite(version.revision.comment) != version.revision.comment
+        ):
+            version.revision.comment = rewrite(version.revision.comment)
             version.revision.save(update_fields=["comment"])
 
 
-def _mask_notifications(obj: Any) -> None:
+def _rewrite_notifications(obj: Any, rewrite: Callable[[str], str]) -> None:
     # Notifications copy a post's opening when written (notifications.models).
     from notifications.models import Notification
 
@@ -315,8 +322,50 @@ def _mask_notifications(obj: Any) -> None:
         target_type=ContentType.objects.get_for_model(obj), target_id=obj.pk
     )
     for note in notes:
-        note.body, note.title = mask(note.body), mask(note.title)
+        note.body, note.title = rewrite(note.body), rewrite(note.title)
         note.save(update_fields=["body", "title"])
+
+
+def _post_rewrite(post: Post, rewrite: Callable[[str], str]) -> None:
+    """Rewrite a locked post's text everywhere it is kept: the post, every
+    revision, notifications quoting it, suggested edits; then re-index."""
+    post.title = rewrite(post.title)
+    body = rewrite(post.body_source)
+    html = render_markdown(body)
+    post.body_source, post.body_html, post.excerpt = body, html, excerpt(plain_text(html))
+    post.save(update_fields=["title", "body_source", "body_html", "excerpt"])
+    _rewrite_versions(post, rewrite)
+    _rewrite_notifications(post, rewrite)
+    for suggestion in post.suggested_edits.all():
+        suggestion.title = rewrite(suggestion.title)
+        suggestion.body_source = rewrite(suggestion.body_source)
+        suggestion.save(update_fields=["title", "body_source"])
+    outbox.enqueue_question(post.question_id)
+
+
+def _comment_rewrite(comment: Comment, rewrite: Callable[[str], str]) -> None:
+    """Rewrite a locked comment (comments keep no history) and re-index its question."""
+    comment.body_source = rewrite(comment.body_source)
+    comment.body_html = render_inline_markdown(comment.body_source)
+    comment.save(update_fields=["body_source", "body_html"])
+    _rewrite_notifications(comment, rewrite)
+    outbox.enqueue_question(comment.post.question_id)
+
+
+def _mentions_anonymise(user: User) -> None:
+    """Others' "@username" mentions of an erased member become "@user<id>"."""
+    pattern = re.compile(rf"(?<![\w@.+-])@{re.escape(user.username)}(?![\w.+-]*\w)", re.I)
+
+    def rewrite(text: str) -> str:
+        return pattern.sub(f"@user{user.pk}", text)
+
+    mention = f"@{user.username}"
+    for post in Post.objects.select_for_update().filter(
+        Q(body_source__icontains=mention) | Q(title__icontains=mention)
+    ):
+        _post_rewrite(post, rewrite)
+    for comment in Comment.objects.select_for_update().filter(body_source__icontains=mention):
+        _comment_rewrite(comment, rewrite)
 
 
 @transaction.atomic
@@ -330,20 +379,7 @@ def post_personal_data_mask(*, staff: Any, post: Post) -> Post:
     if not staff.is_staff:
         raise PermissionDenied(_("Only staff can mask personal data in others' posts."))
     post = Post.objects.select_for_update().get(pk=post.pk)
-    post.title = mask(post.title)
-    body = mask(post.body_source)
-    html = render_markdown(body)
-    post.body_source, post.body_html, post.excerpt = body, html, excerpt(plain_text(html))
-    post.save(update_fields=["title", "body_source", "body_html", "excerpt"])
-    _mask_versions(post)
-    _mask_notifications(post)
-    for suggestion in post.suggested_edits.all():
-        suggestion.title, suggestion.body_source = (
-            mask(suggestion.title),
-            mask(suggestion.body_source),
-        )
-        suggestion.save(update_fields=["title", "body_source"])
-    outbox.enqueue_question(post.question_id)
+    _post_rewrite(post, mask)
     return post
 
 
@@ -353,9 +389,5 @@ def comment_personal_data_mask(*, staff: Any, comment: Comment) -> Comment:
     if not staff.is_staff:
         raise PermissionDenied(_("Only staff can mask personal data in others' posts."))
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    comment.body_source = mask(comment.body_source)
-    comment.body_html = render_inline_markdown(comment.body_source)
-    comment.save(update_fields=["body_source", "body_html"])
-    _mask_notifications(comment)
-    outbox.enqueue_question(comment.post.question_id)
+    _comment_rewrite(comment, mask)
     return comment

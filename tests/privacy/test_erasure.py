@@ -13,6 +13,7 @@ from accounts.models import LoginRecord, User
 from accounts.services import login_record
 from privacy import registry, services
 from privacy.models import ErasureRequest
+from qa import services as qa
 from qa.models import Comment, Post, Vote
 from reputation.models import ReputationEvent
 from search.models import IndexOperation
@@ -48,6 +49,12 @@ def _every_stored_value() -> list[tuple[str, str]]:
 
 def test_nothing_personal_remains_in_the_database(active_member, private_storage) -> None:
     member = active_member["member"]
+    # Others mention the member: the mention goes too (it becomes "@user<id>").
+    qa.comment_add(
+        author=active_member["other"],
+        post=active_member["answer"],
+        body="Thanks @camille, it works!",
+    )
     login_record(user=member, session_key="abc", user_agent="Firefox/130", method="password")
     services.policies_accept(user=member)
     services.export_request(user=member)
