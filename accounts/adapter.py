@@ -4,10 +4,13 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import Language
 from .services import login_record
@@ -18,6 +21,23 @@ def user_display(user: Any) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def validation_error(self, code: str, *args: Any) -> ValidationError:
+        # allauth only says "try again later": say for how long, and the way out.
+        if code == "too_many_login_attempts":
+            minutes = settings.LOGIN_LOCKOUT_MINUTES
+            return ValidationError(
+                ngettext(
+                    "Too many failed log-in attempts: this account is locked for %(minutes)d "
+                    "minute. Try again then, or reset your password.",
+                    "Too many failed log-in attempts: this account is locked for %(minutes)d "
+                    "minutes. Try again then, or reset your password.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code=code,
+            )
+        return super().validation_error(code, *args)
+
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         # A new member reads the site in the language they signed up in.
         language = getattr(request, "LANGUAGE_CODE", "")

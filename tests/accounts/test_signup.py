@@ -160,8 +160,20 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(client, setting
     # Locked: even the right password is refused for the rest of the window.
     response = client.post("/accounts/login/", {"login": "dominique", "password": PASSWORD})
     assert response.status_code == 429
-    assert b"Too many failed login attempts" in response.content
+    assert "this account is locked for 15 minutes" in response.content.decode()
     assert client.get("/").context["user"].is_anonymous
+
+
+def test_the_lock_out_message_is_in_the_visitors_language(client, settings) -> None:
+    UserFactory(username="dominique", password=PASSWORD)
+    for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT + 1):
+        response = client.post(
+            "/accounts/login/",
+            {"login": "dominique", "password": "guess"},
+            HTTP_ACCEPT_LANGUAGE="fr",
+        )
+    assert response.status_code == 429
+    assert "ce compte est verrouillé pendant 15 minutes" in response.content.decode()
 
 
 def test_log_in_page_is_where_the_old_urls_were(client) -> None:

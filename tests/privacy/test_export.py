@@ -67,11 +67,17 @@ def test_export_lists_login_history_and_consents(client, private_storage) -> Non
         "/accounts/login/", {"login": "dominique", "password": "a-long-and-unusual-passphrase"}
     )
     services.policies_accept(user=member)
+    client.post("/accounts/privacy/email/", {"email_notifications": "on"})
     client.post("/accounts/privacy/export/")
     data = _archive(client, DataExport.objects.get(user=member))
     assert len(data["login_history"]) == 1 and data["login_history"][0]["method"] == "password"
-    assert {c["kind"] for c in data["consents"]} == {"terms", "privacy"}
-    assert {c["version"] for c in data["consents"]} == {settings.PRIVACY["TERMS_VERSION"]}
+    assert {c["kind"] for c in data["consents"]} == {"terms", "privacy", "email_notifications"}
+    # The e-mail choices themselves are in the archive too.
+    mail = {p["kind"] for p in data["notification_preferences"]["mail"]}
+    assert mail == {"answer", "comment", "reply", "mention"}
+    versions = {c["kind"]: c["version"] for c in data["consents"]}
+    assert versions["terms"] == settings.PRIVACY["TERMS_VERSION"]
+    assert versions["privacy"] == settings.PRIVACY["PRIVACY_VERSION"]
 
 
 def test_large_accounts_are_exported_in_the_background(
