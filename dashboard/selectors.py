@@ -206,7 +206,7 @@ def responsiveness_by_category(period: Period) -> Table:
             _hours(medians.get((root, _TIMINGS["first"]))),
             _hours(medians.get((root, _TIMINGS["accepted"]))),
         ]
-        for root, asked, unanswered, within_day, *_ in groups
+        for root, asked, unanswered, within_day, *_timings in groups
     ]
     return Table(
         "responsiveness",
