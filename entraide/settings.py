@@ -7,6 +7,7 @@ sets ``DEBUG=0``, ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL``.
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -208,9 +209,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 
 
-def _oidc_providers() -> dict[str, Any]:
-    """Single sign-on with a brand's OpenID Connect provider, when configured."""
-    server = os.environ.get("OIDC_SERVER_URL")
+def oidc_providers(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Single sign-on with a brand's OpenID Connect provider, when configured
+    (``OIDC_*`` in ``environ``; the SSO test passes its own provider's)."""
+    server = environ.get("OIDC_SERVER_URL")
     if not server:
         return {}
     return {
@@ -218,10 +220,10 @@ def _oidc_providers() -> dict[str, Any]:
             "OAUTH_PKCE_ENABLED": True,
             "APPS": [
                 {
-                    "provider_id": os.environ.get("OIDC_PROVIDER_ID", "sso"),
-                    "name": os.environ.get("OIDC_NAME", "Single sign-on"),
-                    "client_id": os.environ.get("OIDC_CLIENT_ID", ""),
-                    "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+                    "provider_id": environ.get("OIDC_PROVIDER_ID", "sso"),
+                    "name": environ.get("OIDC_NAME", "Single sign-on"),
+                    "client_id": environ.get("OIDC_CLIENT_ID", ""),
+                    "secret": environ.get("OIDC_CLIENT_SECRET", ""),
                     "settings": {"server_url": server},
                 }
             ],
@@ -229,7 +231,7 @@ def _oidc_providers() -> dict[str, Any]:
     }
 
 
-SOCIALACCOUNT_PROVIDERS = _oidc_providers()
+SOCIALACCOUNT_PROVIDERS = oidc_providers(os.environ)
 # The brand's provider vouches for its customers' addresses.
 SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
