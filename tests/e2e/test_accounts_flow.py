@@ -105,7 +105,7 @@ def test_locked_out_after_repeated_failures(page, live_server) -> None:
         page.fill("#id_login", "dominique")
         page.fill("#id_password", "not-the-password")
         page.click("main button[type=submit]")
-    expect(page.locator("main")).to_contain_text("Too many failed login attempts")
+    expect(page.locator("main")).to_contain_text("this account is locked for 15 minutes")
     screenshot(page, "login-locked")
     assert re.search(r"/accounts/login/", page.url)
 
