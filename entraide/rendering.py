@@ -16,6 +16,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify
 from markdown.treeprocessors import Treeprocessor
+from pygments.formatters.html import HtmlFormatter  # type: ignore[import-untyped]
 
 BLOCK_TAGS = {
     "p", "br", "hr", "pre", "code", "blockquote", "ul", "ol", "li",
@@ -77,8 +78,33 @@ class _PrivacyExtension(Extension):
         md.treeprocessors.register(_RemoteImagesToLinks(md), "remote_images", 1)
 
 
+class _HtmlFormatter(HtmlFormatter):
+    """Pygments' HTML formatter, with its token-to-class tables computed once
+    per style: codehilite builds a formatter for every code block, and
+    building the tables cost more than highlighting a short block."""
+
+    _tables: dict[tuple[Any, str], tuple[dict[Any, str], dict[str, Any]]] = {}
+    ttype2class: dict[Any, str]
+    class2style: dict[str, Any]
+
+    def _create_stylesheet(self) -> None:
+        key = (self.style, self.classprefix)
+        tables = self._tables.get(key)
+        if tables is None:
+            super()._create_stylesheet()
+            tables = self._tables[key] = (self.ttype2class, self.class2style)
+        # Copies: the tables are the formatter's own attributes.
+        self.ttype2class, self.class2style = dict(tables[0]), dict(tables[1])
+
+
 _EXTENSIONS: list[Any] = ["fenced_code", "codehilite", "tables", "sane_lists"]
-_CONFIGS: dict[str, Any] = {"codehilite": {"guess_lang": False, "css_class": "codehilite"}}
+_CONFIGS: dict[str, Any] = {
+    "codehilite": {
+        "guess_lang": False,
+        "css_class": "codehilite",
+        "pygments_formatter": _HtmlFormatter,
+    }
+}
 _local = threading.local()
 
 
@@ -95,9 +121,9 @@ def _markdown(source: str) -> str:
     return md.reset().convert(source)
 
 
-def _clean(html: str, tags: set[str], attributes: dict[str, set[str]]) -> str:
-    return nh3.clean(
-        html,
+def _cleaner(tags: set[str], attributes: dict[str, set[str]]) -> nh3.Cleaner:
+    # Built once per allow-list: nh3.clean() converts its settings on every call.
+    return nh3.Cleaner(
         tags=tags,
         clean_content_tags={"script", "style"},
         attributes=attributes,
@@ -108,9 +134,15 @@ def _clean(html: str, tags: set[str], attributes: dict[str, set[str]]) -> str:
     )
 
 
+_BLOCK_CLEANER = _cleaner(BLOCK_TAGS, ATTRIBUTES)
+_TOC_CLEANER = _cleaner(BLOCK_TAGS, {**ATTRIBUTES, **{tag: {"id"} for tag in HEADINGS}})
+_INLINE_CLEANER = _cleaner(INLINE_TAGS, {"a": ATTRIBUTES["a"]})
+_TEXT_CLEANER = nh3.Cleaner(tags=set())
+
+
 def render_markdown(source: str) -> str:
     """Render block Markdown (posts, pages) to sanitised HTML."""
-    return _clean(_markdown(source), BLOCK_TAGS, ATTRIBUTES)
+    return _BLOCK_CLEANER.clean(_markdown(source))
 
 
 def _toc_html(tokens: list[dict[str, Any]]) -> str:
@@ -145,16 +177,12 @@ def render_markdown_with_toc(source: str) -> tuple[str, str]:
         output_format="html",
     )
     html = converter.convert(source)
-    attributes = {**ATTRIBUTES, **{tag: {"id"} for tag in HEADINGS}}
-    return _clean(html, BLOCK_TAGS, attributes), _toc_html(converter.toc_tokens)  # type: ignore[attr-defined]
+    return _TOC_CLEANER.clean(html), _toc_html(converter.toc_tokens)  # type: ignore[attr-defined]
 
 
 def render_inline_markdown(source: str) -> str:
     """Render a comment: links, code, emphasis; no blocks, headings or images."""
-    html = _markdown(source)
-    inline_attributes: dict[str, Any] = {"a": ATTRIBUTES["a"]}
-    cleaned = _clean(html, INLINE_TAGS, inline_attributes)
-    return cleaned.strip()
+    return _INLINE_CLEANER.clean(_markdown(source)).strip()
 
 
 def excerpt(text: str, length: int = 200) -> str:
@@ -166,4 +194,4 @@ def excerpt(text: str, length: int = 200) -> str:
 
 def plain_text(html: str) -> str:
     """Strip every tag: used for excerpts and meta descriptions."""
-    return " ".join(html_lib.unescape(nh3.clean(html, tags=set())).split())
+    return " ".join(html_lib.unescape(_TEXT_CLEANER.clean(html)).split())

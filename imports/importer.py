@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 from django.db.models import DateTimeField, F, Model, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -89,6 +89,27 @@ def _bump(model: type[Model], field_name: str, deltas: Counter[int]) -> None:
             by_delta[delta].append(pk)
     for delta, pks in by_delta.items():
         model._default_manager.filter(pk__in=pks).update(**{field_name: F(field_name) + delta})
+
+
+def _set_accepted_answers(changes: list[tuple[int, int, datetime]]) -> None:
+    """Set each question's accepted answer and its date: one statement run
+    for every row. ``bulk_update`` builds a CASE per row and field, which
+    cost a fifth of the Posts.xml phase."""
+    table, answer, when_column, pk = (
+        connection.ops.quote_name(name)
+        for name in (
+            Post._meta.db_table,
+            Post._meta.get_field("accepted_answer").column,
+            Post._meta.get_field("accepted_at").column,
+            Post._meta.pk.column,
+        )
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {answer} = %s, {when_column} = %s WHERE {pk} = %s",
+            [(answer_id, adapt(when), question_id) for question_id, answer_id, when in changes],
+        )
 
 
 @dataclass
@@ -204,6 +225,7 @@ class Importer:
             "Comments.xml": self._comment_jobs,
         }.get(name)
         started, cpu = time.perf_counter(), time.process_time()
+        worker_cpu = self.renderer.cpu_seconds()
 
         def write(batch: list[dict[str, str]], pending: Pending) -> None:
             report.read += len(batch)
@@ -228,6 +250,7 @@ class Importer:
         self.rendered = {}
         report.seconds = time.perf_counter() - started
         report.cpu_seconds = time.process_time() - cpu
+        report.worker_cpu_seconds = self.renderer.cpu_seconds() - worker_cpu
         if self.on_progress:
             self.on_progress(report, dump.size, dump.size)
 
@@ -762,9 +785,10 @@ class Importer:
         Post.objects.bulk_create(posts)
         ImportedPost.objects.bulk_create(
             ImportedPost(
-                site=self.site,
+                # Ids, not instances: bulk_create re-checks every related instance.
+                site_id=self.site.pk,
                 source_id=draft.source_id,
-                post=post,
+                post_id=post.pk,
                 accepted_source_id=as_int(draft.row.get("AcceptedAnswerId")),
                 source_score=post.score,
                 digest=draft.digest,
@@ -914,23 +938,17 @@ class Importer:
                 "pk", "accepted_answer_id"
             )
         )
-        changes = []
+        changes: list[tuple[int, int, datetime]] = []
         for question_id, answer_sid in batch:
             answer_id = answers.get(answer_sid)
             if answer_id is None or answer_rows[answer_id][0] != question_id:
                 report.skip("accepted answer not in the dump", answer_sid)
                 continue
             if current.get(question_id) != answer_id:
-                changes.append(
-                    Post(
-                        pk=question_id,
-                        accepted_answer_id=answer_id,
-                        accepted_at=answer_rows[answer_id][1],
-                    )
-                )
+                changes.append((question_id, answer_id, answer_rows[answer_id][1]))
         if changes:
-            Post.objects.bulk_update(changes, ["accepted_answer", "accepted_at"])
-            outbox.enqueue(DocumentKind.QUESTION, [post.pk for post in changes])
+            _set_accepted_answers(changes)
+            outbox.enqueue(DocumentKind.QUESTION, [question_id for question_id, _, _ in changes])
 
     # Post history ---------------------------------------------------------------
 

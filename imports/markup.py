@@ -101,25 +101,30 @@ _ACTIVE_TAGS = {
 }  # fmt: skip
 _URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "background", "poster"}
 _BAD_SCHEMES = ("javascript:", "vbscript:", "data:text/html", "livescript:")
-# A cheap look at every tag name and attribute first: most bodies have
-# nothing suspect and never reach the (slower) HTML parser.
-_TAG_NAME = re.compile(r"<\s*/?\s*([A-Za-z][\w:-]*)")
-_ATTRIBUTE = re.compile(r"\s([A-Za-z][\w:-]*)\s*=\s*[\"']?\s*([^\s\"'>]{0,12})")
+# A cheap look first, two regular expressions over the lower-cased text:
+# most bodies have nothing suspect and never reach the (slower) HTML parser.
+# They find an active tag name, an event handler, or a URL attribute whose
+# value does not start like a safe URL, anywhere in the text; the parser
+# then decides.
 _SAFE_URL_STARTS = ("http://", "https://", "/", "#", "mailto:")
+_SUSPECT_TAG = re.compile(
+    r"<\s*/?\s*(?:{})(?![\w:-])".format("|".join(sorted(_ACTIVE_TAGS, key=len, reverse=True)))
+)
+_SUSPECT_ATTRIBUTE = re.compile(
+    # Possessive after "=": the value is read as far as it goes, never
+    # backtracked into until it no longer looks safe.
+    r"\s(?:on[\w:-]*\s*=|(?:{})\s*=\s*+[\"']?+\s*+(?!{}))".format(
+        "|".join(re.escape(name) for name in sorted(_URL_ATTRIBUTES, key=len, reverse=True)),
+        "|".join(re.escape(start) for start in _SAFE_URL_STARTS),
+    )
+)
 
 
 def _suspect(html: str) -> bool:
     if "<" not in html:
         return False
-    if any(m.group(1).lower() in _ACTIVE_TAGS for m in _TAG_NAME.finditer(html)):
-        return True
-    for match in _ATTRIBUTE.finditer(html):
-        name = match.group(1).lower()
-        if name.startswith("on") or (
-            name in _URL_ATTRIBUTES and not match.group(2).lower().startswith(_SAFE_URL_STARTS)
-        ):
-            return True
-    return False
+    lowered = html.lower()
+    return bool(_SUSPECT_TAG.search(lowered) or _SUSPECT_ATTRIBUTE.search(lowered))
 
 
 _SCHEME_NOISE = re.compile(r"[\x00-\x20]+")

@@ -23,6 +23,8 @@ class FileReport:
     seconds: float = 0.0
     # The importer's own processor time (rendering workers not included).
     cpu_seconds: float = 0.0
+    # The rendering workers' processor time while this file was read.
+    worker_cpu_seconds: float = 0.0
 
     @property
     def skipped_total(self) -> int:
@@ -48,6 +50,7 @@ class FileReport:
             "examples": self.examples,
             "seconds": round(self.seconds, 3),
             "cpu_seconds": round(self.cpu_seconds, 3),
+            "worker_cpu_seconds": round(self.worker_cpu_seconds, 3),
         }
 
 

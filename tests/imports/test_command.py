@@ -23,6 +23,11 @@ def test_the_command_imports_and_prints_a_summary(dump_dir: Path) -> None:
     progress_and_problems = err.getvalue()
     assert "skipped: Posts.xml: row 52: the body has a <script> element" in progress_and_problems
     assert "Posts.xml" in progress_and_problems and "rows/s" in progress_and_problems
+    posts_progress = [
+        line for line in progress_and_problems.splitlines() if line.startswith("Posts.xml ")
+    ]
+    assert posts_progress and all(" posts/s " in line for line in posts_progress)
+    assert "profile: Posts.xml " in summary and "posts per CPU second" in summary
 
 
 def test_the_site_name_can_be_given(dump_dir: Path) -> None:

@@ -3,6 +3,7 @@
 import pytest
 
 from entraide.rendering import render_markdown
+from imports import markup
 from imports.markup import comment_to_source, hostile_html, hostile_markdown, html_to_source
 
 
@@ -105,6 +106,25 @@ def test_active_content_is_found(html: str) -> None:
 )
 def test_ordinary_bodies_are_not_flagged(html: str) -> None:
     assert hostile_html(html) is None
+
+
+def test_the_quick_look_sends_only_suspect_bodies_to_the_parser() -> None:
+    # Most bodies must never reach the HTML parser: quoted safe links and
+    # local images are not suspect (the value is not backtracked into).
+    assert not markup._suspect(
+        '<p><a href="https://x.example/a" title="t">x</a> <a href = \'/q/1\'>q</a> '
+        '<img src="/i.png" alt="on top"></p>'
+    )
+    for html in (
+        '<p TITLE="x" ONCLICK="y">',
+        '<a href=" javascript:x">',
+        '<a href="">',
+        "<IFRAME src=x>",
+        "< / Script>",
+        '<svg><a xlink:href="x">',
+    ):
+        assert markup._suspect(html), html
+    assert not markup._suspect("<scripts> <iframes>"), "other tag names are not suspect"
 
 
 def test_comments_are_text_except_their_markdown() -> None:

@@ -81,10 +81,11 @@ class Command(BaseCommand):
         self.last_progress = now
         width = 30
         filled = int(width * position / size) if size else width
+        unit = _unit(report)
         line = (
             f"{report.name:<16} [{'#' * filled}{'.' * (width - filled)}] "
-            f"{100 * position / max(size, 1):5.1f}%  {report.read:,} rows  "
-            f"{report.rate:,.0f} rows/s  imported {report.imported:,}  updated {report.updated:,}"
+            f"{100 * position / max(size, 1):5.1f}%  {report.read:,} {unit}  "
+            f"{report.rate:,.0f} {unit}/s  imported {report.imported:,}  updated {report.updated:,}"
             f"  unchanged {report.unchanged:,}  skipped {report.skipped_total:,}"
         )
         if self.interactive:
@@ -139,20 +140,31 @@ class Command(BaseCommand):
             f"profile: CPU {cpu_seconds:.2f} s in the importer, "
             f"{workers.ru_utime + workers.ru_stime:.2f} s in its workers; load average {load}"
         )
+        for report in summary.files.values():
+            self.stdout.write(
+                f"profile: {report.name:<16} CPU {report.cpu_seconds:.2f} s in the importer "
+                f"+ {report.worker_cpu_seconds:.2f} s in the workers"
+            )
         if posts and posts.seconds:
             written = posts.imported + posts.updated
+            cpu = posts.cpu_seconds + posts.worker_cpu_seconds
             self.stdout.write(
-                f"profile: Posts.xml {posts.read:,} rows in {posts.seconds:.2f} s = "
-                f"{posts.read / posts.seconds:,.0f} rows/s; {written:,} questions and answers "
-                f"written = {written / posts.seconds:,.0f} posts/s; the importer's CPU "
-                f"{posts.cpu_seconds:.2f} s = {posts.read / max(posts.cpu_seconds, 1e-9):,.0f} "
-                "rows per CPU second"
+                f"profile: Posts.xml {posts.read:,} posts in {posts.seconds:.2f} s = "
+                f"{posts.read / posts.seconds:,.0f} posts/s (wall clock, load {load}); "
+                f"{written:,} questions and answers written = {written / posts.seconds:,.0f} "
+                f"posts/s; CPU {posts.cpu_seconds:.2f} s in the importer + "
+                f"{posts.worker_cpu_seconds:.2f} s in the workers = "
+                f"{posts.read / max(cpu, 1e-9):,.0f} posts per CPU second"
             )
         total = sum(report.read for report in summary.files.values())
         self.stdout.write(
             f"profile: {total:,} rows in {summary.seconds:.2f} s = "
             f"{total / max(summary.seconds, 1e-9):,.0f} rows/s overall"
         )
+
+
+def _unit(report: FileReport) -> str:
+    return "posts" if report.name == "Posts.xml" else "rows"
 
 
 def _anonymous_memory() -> int:
