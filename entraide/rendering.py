@@ -7,6 +7,7 @@ Markdown library lets through, nh3's allow-list is the last word.
 """
 
 import html as html_lib
+import re
 import threading
 import xml.etree.ElementTree as etree
 from typing import Any
@@ -15,7 +16,7 @@ import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from pygments.formatters.html import HtmlFormatter  # type: ignore[import-untyped]
 
 BLOCK_TAGS = {
@@ -78,6 +79,42 @@ class _PrivacyExtension(Extension):
         md.treeprocessors.register(_RemoteImagesToLinks(md), "remote_images", 1)
 
 
+# Python-Markdown's inline patterns, and a text that can start none of them:
+# backticks and escapes, links and images, autolinks, raw HTML, entities,
+# emphasis, and the two spaces of a line break.
+_INLINE_PATTERNS = {
+    *("backtick", "escape", "reference", "link", "image_link", "image_reference"),
+    *("short_reference", "short_image_ref", "autolink", "automail", "linebreak"),
+    *("html", "entity", "em_strong"),
+}  # fmt: skip
+_INLINE_MARKUP = re.compile(r"[`\\\[<&*_]|  \n")
+
+
+class _QuickInlineProcessor(InlineProcessor):
+    """Python-Markdown's inline pass, which tries every pattern on every
+    piece of text; most pieces hold no character a pattern could start with,
+    and are left as they are without trying them (a third of the pass)."""
+
+    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
+        # Only the patterns known here: another extension's could match more.
+        patterns = self.md.inlinePatterns
+        self.quick = len(patterns) == len(_INLINE_PATTERNS) and all(
+            name in patterns for name in _INLINE_PATTERNS
+        )
+        return super().run(tree, ancestors)
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if self.quick and not _INLINE_MARKUP.search(data):
+            return data
+        return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
+
+
+class _QuickInlineExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # In the place (priority 20) Python-Markdown gives its own.
+        md.treeprocessors.register(_QuickInlineProcessor(md), "inline", 20)
+
+
 class _HtmlFormatter(HtmlFormatter):
     """Pygments' HTML formatter, with its token-to-class tables computed once
     per style: codehilite builds a formatter for every code block, and
@@ -114,7 +151,7 @@ def _markdown(source: str) -> str:
     md = getattr(_local, "markdown", None)
     if md is None:
         md = _local.markdown = markdown.Markdown(
-            extensions=[*_EXTENSIONS, _PrivacyExtension()],
+            extensions=[*_EXTENSIONS, _PrivacyExtension(), _QuickInlineExtension()],
             extension_configs=_CONFIGS,
             output_format="html",
         )
@@ -165,7 +202,7 @@ def render_markdown_with_toc(source: str) -> tuple[str, str]:
     heading; return the sanitised HTML and its table of contents (nested
     ``<ol>`` of the level 2 to 4 headings, empty when there are none)."""
     converter = markdown.Markdown(
-        extensions=[*_EXTENSIONS, _PrivacyExtension(), "toc"],
+        extensions=[*_EXTENSIONS, _PrivacyExtension(), _QuickInlineExtension(), "toc"],
         extension_configs={
             **_CONFIGS,
             "toc": {

@@ -33,6 +33,7 @@ from reputation.models import Reason, ReputationEvent
 from search import outbox
 from search.models import DocumentKind
 
+from . import bulk
 from .fields import as_date, as_int, batches, row_digest, tag_names
 from .history import DEFAULT_CLOSE_REASON, HistoryImport
 from .models import (
@@ -782,24 +783,30 @@ class Importer:
                     post_type=PostType.ANSWER, parent_id=draft.parent_id, score=score, **fields
                 )
             posts.append(post)
-        Post.objects.bulk_create(posts)
-        ImportedPost.objects.bulk_create(
-            ImportedPost(
-                # Ids, not instances: bulk_create re-checks every related instance.
-                site_id=self.site.pk,
-                source_id=draft.source_id,
-                post_id=post.pk,
-                accepted_source_id=as_int(draft.row.get("AcceptedAnswerId")),
-                source_score=post.score,
-                digest=draft.digest,
-            )
-            for draft, post in zip(new, posts, strict=True)
+        # bulk.insert: bulk_create's per-value work was most of writing a post.
+        bulk.insert(Post, posts)
+        bulk.insert(
+            ImportedPost,
+            [
+                ImportedPost(
+                    site_id=self.site.pk,
+                    source_id=draft.source_id,
+                    post_id=post.pk,
+                    accepted_source_id=as_int(draft.row.get("AcceptedAnswerId")),
+                    source_score=post.score,
+                    digest=draft.digest,
+                )
+                for draft, post in zip(new, posts, strict=True)
+            ],
         )
         through = Post.tags.through
-        through.objects.bulk_create(
-            through(post_id=post.pk, tag_id=tags[name].pk)
-            for draft, post in zip(new, posts, strict=True)
-            for name in draft.tags
+        bulk.insert(
+            through,
+            [
+                through(post_id=post.pk, tag_id=tags[name].pk)
+                for draft, post in zip(new, posts, strict=True)
+                for name in draft.tags
+            ],
         )
         for draft, post in zip(new, posts, strict=True):
             if draft.is_question:

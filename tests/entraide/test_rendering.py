@@ -99,3 +99,16 @@ def test_inline_markdown_drops_blocks() -> None:
 
 def test_plain_text_unescapes_entities() -> None:
     assert plain_text("<p>Tom &amp; Jerry</p>") == "Tom & Jerry"
+
+
+def test_plain_text_skips_the_inline_patterns_and_markup_still_renders() -> None:
+    from entraide import rendering
+
+    html = render_markdown("plain words\n\n*em* `code` [link](https://example.com) a&amp;b  \nnext")
+    # The quick inline pass is on for the patterns it knows (a Markdown upgrade
+    # adding one turns it off rather than rendering differently).
+    assert rendering._local.markdown.treeprocessors["inline"].quick
+    assert "<p>plain words</p>" in html
+    assert "<em>em</em> <code>code</code>" in html
+    assert '<a href="https://example.com" rel="nofollow ugc noopener">link</a>' in html
+    assert "a&amp;b<br>\nnext" in html
