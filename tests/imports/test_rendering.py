@@ -1,11 +1,11 @@
 """Rendering dump texts in worker processes."""
 
-from imports.rendering import Renderer, render
+from imports.rendering import Job, Renderer, render
 
 
 def test_workers_render_like_the_importer_and_their_cpu_time_is_counted() -> None:
     text = "<p>" + "a word in <em>emphasis</em> and <code>code</code>, " * 100 + "</p>"
-    jobs = [(("post", number), "html", text) for number in range(200)]
+    jobs: list[Job] = [(("post", number), "html", text) for number in range(200)]
     renderer = Renderer(2)
     try:
         rendered = renderer.submit(jobs).get()
