@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test faults bench bench-search bench-instant bench-dashboard lint install clean-db meilisearch
+.PHONY: run prod load test faults bench bench-search bench-instant bench-dashboard lint install clean-db meilisearch
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ run: install meilisearch
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	HOST=$(HOST) PORT=$(PORT) scripts/run-dev
+
+# The production shape on this machine (gunicorn, workers, PostgreSQL, Redis,
+# Meilisearch, DEBUG off); README "Deploy and scale".
+prod: install meilisearch
+	PORT=$(PORT) scripts/run-prod
+
+# Locust against `make prod` on the 20,000-question bench data (README "Load").
+load: install meilisearch
+	$(BIN)/pip install --quiet -e '.[load]'
+	scripts/run-load
 
 test: install meilisearch
 	scripts/ensure-chromium

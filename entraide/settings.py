@@ -96,8 +96,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request, even a refusal, carries its id.
+    "entraide.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "entraide.db_router.ReplicaPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Answers CORS for API keys before anything else can refuse the request.
@@ -135,9 +138,9 @@ TEMPLATES = [
 ]
 
 
-def _databases() -> dict[str, Any]:
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'entraide.sqlite3'}"
-    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+def _database(url: str) -> dict[str, Any]:
+    conn_max_age = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             # IMMEDIATE takes the write lock at BEGIN, so two writers queue
@@ -154,10 +157,33 @@ def _databases() -> dict[str, Any]:
         config["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
     else:
         config["CONN_HEALTH_CHECKS"] = True
-    return {"default": config}
+        # A stopped or unreachable server fails the request within seconds
+        # (503, entraide.views.server_error) instead of holding a worker.
+        config["OPTIONS"] = {
+            "connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")),
+            **config.get("OPTIONS", {}),
+        }
+        statement_timeout = os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS")
+        if statement_timeout:
+            config["OPTIONS"]["options"] = f"-c statement_timeout={int(statement_timeout)}"
+    return config
+
+
+def _databases() -> dict[str, Any]:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'entraide.sqlite3'}"
+    databases = {"default": _database(url)}
+    replica_url = os.environ.get("DATABASE_REPLICA_URL")
+    if replica_url:
+        # Read-only selectors read here (entraide.db_router); in tests it
+        # mirrors the test database, so what the primary wrote is visible.
+        databases["replica"] = {**_database(replica_url), "TEST": {"MIRROR": "default"}}
+    return databases
 
 
 DATABASES = _databases()
+DATABASE_ROUTERS = ["entraide.db_router.PrimaryReplicaRouter"] if "replica" in DATABASES else []
+# After a write, the client reads from the primary this long (replication lag).
+DATABASE_REPLICA_PIN_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -197,7 +223,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Entraide] "
 # one account in LOGIN_LOCKOUT_MINUTES, that account's log-in is locked for the
 # rest of the window ("Too many failed login attempts"); one address may fail
 # at most 20 times a minute across accounts. Counters live in the cache, which
-# must be shared between processes in production (CACHE_URL).
+# must be shared between processes in production (REDIS_URL).
 LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 ACCOUNT_RATE_LIMITS = {
@@ -308,6 +334,8 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     if env_bool("SECURE_PROXY_SSL_HEADER", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A load balancer's probes come over plain HTTP from inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Content-Security-Policy (entraide.security): everything from this site only,
 # no inline scripts or styles. A view may widen frame-ancestors for embeds.
 CONTENT_SECURITY_POLICY = {
@@ -398,15 +426,29 @@ MODERATION: dict[str, Any] = {
 }
 
 # The cache: Redis when REDIS_URL is set (shared by every process, as rate
-# limits need in production), else memory local to the process.
+# limits, log-in lockouts, sessions and the page cache need in production),
+# else memory local to the process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+            # A stalled Redis fails the request quickly (503) rather than hanging it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+if REDIS_URL:
+    # Sessions are read from Redis and written through to the database, so
+    # every web node sees them and a Redis restart logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Anonymous question pages are cached whole for this long (qa.page_cache);
+# any change to the question drops its copy at once. 0 turns it off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -538,10 +580,24 @@ FAQ: dict[str, Any] = {
     "REQUIRE_SECOND_APPROVAL": env_bool("FAQ_REQUIRE_SECOND_APPROVAL", True),
 }
 
+# Logs: one JSON object a line with the request id in production
+# (LOG_FORMAT=json, the default when DEBUG is off), plain text otherwise.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "entraide.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "entraide.observability.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -4,9 +4,18 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from search.engine import LocalServer
+
+# A second database alias for the read-replica router's tests
+# (tests/entraide/test_db_router.py): a test mirror of the default database,
+# so what the primary commits is visible through it, as on a replica without
+# lag. Nothing routes there unless a test installs the router. Added before
+# any connection exists, so Django sets it up with the test databases.
+if "replica" not in settings.DATABASES:
+    settings.DATABASES["replica"] = {**settings.DATABASES["default"], "TEST": {"MIRROR": "default"}}
 
 
 @pytest.fixture

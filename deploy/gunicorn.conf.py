@@ -1,0 +1,61 @@
+"""Gunicorn for Entraide: threaded workers sized to the machine, loopback only.
+
+Every value comes from the environment, so one file serves this machine
+(`make prod`) and a container (deploy/Dockerfile binds 0.0.0.0 behind its
+load balancer). Defaults: one process per core plus one, four threads each
+(a request waits on PostgreSQL, Redis or Meilisearch part of the time, and a
+thread serves another meanwhile), and one JSON access-log line per request
+with its X-Request-ID.
+"""
+
+import json
+import os
+from datetime import UTC, datetime
+
+from gunicorn.glogging import Logger
+
+_cores = os.cpu_count() or 1
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", str(_cores + 1)))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Load the application once and fork: workers share its memory pages.
+preload_app = True
+# Bounded memory: a worker is replaced after this many requests (spread out).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+proc_name = "entraide-web"
+
+
+class JsonAccessLogger(Logger):
+    """Access lines as JSON objects, carrying the request id the site returned."""
+
+    def access(self, resp, req, environ, request_time):
+        if not self.access_log_enabled:
+            return
+        headers = dict(resp.headers)
+        entry = {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "logger": "gunicorn.access",
+            "request_id": next(
+                (value for name, value in headers.items() if name.lower() == "x-request-id"), "-"
+            ),
+            "method": environ.get("REQUEST_METHOD"),
+            "path": environ.get("PATH_INFO"),
+            "status": resp.status_code,
+            "bytes": getattr(resp, "sent", None),
+            "ms": round(request_time.total_seconds() * 1000, 1),
+            "pid": os.getpid(),
+        }
+        self.access_log.info(json.dumps(entry))
+
+
+logger_class = JsonAccessLogger
+pidfile = os.environ.get("GUNICORN_PID_FILE") or None

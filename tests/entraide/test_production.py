@@ -1,0 +1,110 @@
+"""The production shape's own behaviour: 503 when the database is down, the
+request id, JSON logs, and a clean ``check --deploy`` with production settings."""
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from django.db.utils import load_backend
+from django.test import Client
+
+from entraide.observability import JsonFormatter, RequestIdFilter
+from search.engine import free_port
+
+
+@pytest.fixture
+def database_down() -> Iterator[None]:
+    """The default alias pointed at a server that is not there (a stopped PostgreSQL)."""
+    original = connections["default"]
+    config = {**original.settings_dict}
+    if original.vendor == "sqlite":
+        config["NAME"] = "/nonexistent-dir/entraide.sqlite3"
+    else:
+        config.update(HOST="127.0.0.1", PORT=str(free_port()))
+    broken = load_backend(config["ENGINE"]).DatabaseWrapper(config, "default")
+    connections["default"] = broken
+    try:
+        yield
+    finally:
+        broken.close()
+        connections["default"] = original
+
+
+@pytest.mark.django_db
+def test_a_page_answers_503_at_once_when_the_database_is_down(database_down) -> None:
+    client = Client(raise_request_exception=False)
+    client.get("/healthz")  # the URL configuration is loaded: time only the request
+    started = time.monotonic()
+    response = client.get("/questions/")
+    assert time.monotonic() - started < 3
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert b"briefly unavailable" in response.content
+    assert response["X-Request-ID"]
+
+
+@pytest.mark.django_db
+def test_the_api_answers_a_503_problem_when_the_database_is_down(database_down) -> None:
+    response = Client(raise_request_exception=False).get("/api/v1/questions/")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "service-unavailable"
+
+
+def test_a_request_id_is_made_returned_and_a_valid_one_honoured(client) -> None:
+    made = client.get("/healthz")["X-Request-ID"]
+    assert len(made) == 32
+    assert client.get("/healthz", HTTP_X_REQUEST_ID="lb-1234.abc")["X-Request-ID"] == "lb-1234.abc"
+    forged = client.get("/healthz", HTTP_X_REQUEST_ID='x" injected\nline')["X-Request-ID"]
+    assert forged != 'x" injected\nline' and len(forged) == 32
+
+
+def test_log_lines_are_json_with_the_request_id(client) -> None:
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep()
+    handler.addFilter(RequestIdFilter())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        response = client.get("/no-such-page/", HTTP_X_REQUEST_ID="req-42")
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 404
+    line = json.loads(JsonFormatter().format(records[-1]))
+    assert line["request_id"] == "req-42"
+    assert line["level"] == "WARNING" and line["logger"] == "django.request"
+    assert line["status_code"] == 404 and "/no-such-page/" in line["message"]
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path) -> None:
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "prod-" + "k3y" * 20,
+        "ALLOWED_HOSTS": "help.example.com",
+        "DATABASE_URL": "postgres://entraide@127.0.0.1:5432/entraide",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "ENTRAIDE_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
