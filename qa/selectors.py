@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from entraide.db_router import replica_reads
 from entraide.sql import sql_names
 from moderation.selectors import ThreadModeration, thread_moderation
 from notifications.models import Follow
@@ -97,6 +98,7 @@ _LIST_FIELDS = (
 )
 
 
+@replica_reads()
 def question_list(
     *,
     sort: str = QuestionSort.ACTIVE,
@@ -234,6 +236,7 @@ def _thread_extras(viewer: Any, now: Any) -> dict[str, RawSQL]:
     return extras
 
 
+@replica_reads()
 def question_page(*, question_id: int, viewer: Any) -> QuestionPage:
     """The question, its answers (accepted first, then by score), every comment
     thread, the viewer's votes, the open bounty and the linked questions:
@@ -336,6 +339,7 @@ def post_for_action(post_id: int) -> Post:
     return post
 
 
+@replica_reads()
 def tag_list(*, query: str = "") -> QuerySet[Tag]:
     tags = Tag.objects.filter(usage_count__gt=0).order_by("-usage_count", "name")
     if query:

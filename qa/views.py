@@ -25,7 +25,7 @@ from entraide.links import link
 from notifications.selectors import with_follow_state
 from search import sessions as search_sessions
 
-from . import permissions, selectors, services
+from . import page_cache, permissions, selectors, services
 from .forms import (
     AnswerEditForm,
     AnswerForm,
@@ -158,10 +158,22 @@ def _render_page(
 
 
 def question_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    def build() -> HttpResponse:
+        return _question_detail(request, pk, slug)
+
+    if page_cache.is_cacheable(request):
+        response = page_cache.serve(request, pk, slug, build)
+    else:
+        response = build()
+    if response.status_code == 200:
+        services.question_view_record(question_id=pk)
+    return response
+
+
+def _question_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     page = selectors.question_page(question_id=pk, viewer=request.user)
     if slug != page.question.slug:
         return redirect(page.question, permanent=True)
-    services.question_view_record(question=page.question)
     return _render_page(request, page)
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from entraide.errors import ApplicationError
+from qa import page_cache
 from qa.models import Post
 from qa.permissions import ALLOWED, Decision, can_write, require
 
@@ -147,6 +148,7 @@ def bounty_offer(*, offerer: Any, question: Post, amount: int) -> Bounty:
         post=question,
         actor=offerer,
     )
+    page_cache.questions_changed([question.pk])
     return bounty
 
 
@@ -200,6 +202,7 @@ def bounty_award(*, user: Any, bounty: Bounty, answer: Post) -> Bounty:
         actor=user,
     )
     bounty.refresh_from_db()
+    page_cache.questions_changed([question.pk])
     return bounty
 
 
@@ -216,7 +219,10 @@ def bounty_expire(*, bounty: Bounty, now: datetime | None = None) -> Bounty | No
     bounty = Bounty.objects.select_for_update().get(pk=bounty.pk)
     if not bounty.is_open or not _ended(bounty, now):
         return None
-    return bounty if _close_expired(bounty, now) else None
+    if not _close_expired(bounty, now):
+        return None
+    page_cache.questions_changed([bounty.question_id])
+    return bounty
 
 
 @dataclass(frozen=True)

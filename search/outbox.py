@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from qa import page_cache
+
 from .models import DocumentKind, IndexOperation
 
 NOTIFY_CHANNEL = "entraide_search_outbox"
@@ -21,9 +23,11 @@ def enqueue(kind: str, object_ids: Iterable[int]) -> None:
     if not transaction.get_connection().in_atomic_block:
         # A row written outside the change's transaction could commit without it.
         raise RuntimeError("search.outbox.enqueue must run inside the changing transaction")
-    IndexOperation.objects.bulk_create(
-        IndexOperation(kind=kind, object_id=object_id) for object_id in set(object_ids)
-    )
+    ids = set(object_ids)
+    IndexOperation.objects.bulk_create(IndexOperation(kind=kind, object_id=pk) for pk in ids)
+    if kind == DocumentKind.QUESTION:
+        # What changes a question's document changes its page too.
+        page_cache.questions_changed(ids)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"NOTIFY {NOTIFY_CHANNEL}")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entraide.errors import ApplicationError
+from qa import page_cache
 from qa import services as qa_services
 from qa.models import Comment, Post
 from qa.permissions import require
@@ -173,6 +174,7 @@ def comment_undelete(*, moderator: Any, comment: Comment, reason: str = "") -> C
     Comment.objects.filter(pk=comment.pk).update(deleted_at=None)
     Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
     comment.deleted_at = None
+    page_cache.questions_changed([comment.post.question_id])
     log_action(
         actor=moderator,
         action=ActionType.COMMENT_UNDELETED,

@@ -262,7 +262,7 @@ def test_answer_sixty_days_late_reaching_five_earns_necromancer() -> None:
 def test_views_earn_popular_notable_famous_question_from_the_sweep() -> None:
     question = QuestionFactory(author=newcomer())
     Post.objects.filter(pk=question.pk).update(view_count=2_499)
-    services.question_view_record(question=question)
+    services.question_view_record(question_id=question.pk)
     assert held(question.author) == set()  # the page view itself awards nothing
     assert badges.badges_award_view_badges() == 2
     assert held(question.author) == {"popular-question", "notable-question"}
@@ -389,7 +389,7 @@ def _community() -> dict[str, User]:
     asker, answerer, voter = newcomer(), newcomer(), UserFactory()
     old = QuestionFactory(author=asker, created_at=timezone.now() - timedelta(days=90))
     Post.objects.filter(pk=old.pk).update(view_count=999)
-    services.question_view_record(question=old)
+    services.question_view_record(question_id=old.pk)
     badges.badges_award_view_badges()  # the scheduler's sweep
     late = services.answer_post(author=answerer, question=old, body=BODY)
     services.answer_accept(user=asker, answer=late)

@@ -1,5 +1,5 @@
-"""A small scheduler for the periodic jobs (serial voting, bounty expiry, view badges,
-notification e-mail).
+"""A small scheduler for the periodic jobs (serial voting, bounty expiry, view counts and
+badges, notification e-mail).
 
 Runs each job in turn when it is due, sleeping in between; a job that raises
 is logged and the loop carries on. SIGTERM or SIGINT stops it after the job
@@ -22,6 +22,7 @@ from django.db import close_old_connections, connection
 from dashboard.refresh import dashboard_refresh
 from notifications import mail
 from privacy.jobs import privacy_jobs
+from qa import services as qa_services
 from reputation import badges, bounties, serial_voting
 from search import services as search_services
 
@@ -38,6 +39,10 @@ def _serial_votes() -> str:
 
 def _bounties_expire() -> str:
     return f"{bounties.bounties_expire().count} bounty(ies) expired"
+
+
+def _view_counts() -> str:
+    return f"views of {qa_services.question_views_flush()} question(s) written"
 
 
 def _view_badges() -> str:
@@ -160,6 +165,8 @@ class Command(BaseCommand):
             Job("serial_votes", options["serial_votes_every"] * 60, _serial_votes),
             Job("bounties_expire", options["bounties_every"] * 60, _bounties_expire),
             Job("view_badges", options["view_badges_every"] * 60, _view_badges),
+            # Views buffered in Redis (production); nothing to do without it.
+            Job("view_counts", 10, _view_counts),
             # Implicit deflections: visits quiet for 30 minutes end here.
             Job("support_visits", 5 * 60, _support_visits),
             Job("notifications_send", options["mail_every"] * 60, _notifications_send),

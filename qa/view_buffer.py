@@ -1,0 +1,72 @@
+"""Question views counted in Redis, waiting to be added to the database.
+
+``add`` is one HINCRBY on a hash of pending views. ``flushing`` hands the
+pending counts to one flusher at a time: it renames the hash (atomic, so
+views counted meanwhile start a new hash) and keeps it until every count in
+it was written; a flusher that died leaves it behind and the next one
+finishes it first. A count written but not yet removed when a flusher dies
+is added twice: a view count may run a little high, never low.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+import redis
+from django.conf import settings
+
+LOCK_SECONDS = 120
+
+
+@lru_cache(maxsize=4)
+def _client(url: str) -> redis.Redis:
+    # One connection pool per process (redis-py opens a new one after a fork).
+    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+
+
+def client() -> redis.Redis:
+    return _client(settings.REDIS_URL)
+
+
+def _keys() -> tuple[str, str, str]:
+    # The cache's key prefix separates sites (and load runs) sharing a Redis.
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    base = f"{prefix}:qa:views"
+    return f"{base}:pending", f"{base}:flushing", f"{base}:lock"
+
+
+def add(question_id: int) -> None:
+    pending, _flushing, _lock = _keys()
+    client().hincrby(pending, str(question_id), 1)
+
+
+def pending_count(question_id: int) -> int:
+    """Views counted but not yet in the database (both hashes)."""
+    pending, flushing, _lock = _keys()
+    return sum(int(client().hget(key, str(question_id)) or 0) for key in (pending, flushing))
+
+
+@contextmanager
+def flushing() -> Iterator[dict[int, int]]:
+    """The counts to write now, or nothing when another flusher holds them."""
+    pending, flushing_key, lock = _keys()
+    redis_client = client()
+    if not redis_client.set(lock, "1", nx=True, ex=LOCK_SECONDS):
+        yield {}
+        return
+    try:
+        if not redis_client.exists(flushing_key):
+            try:
+                redis_client.rename(pending, flushing_key)
+            except redis.ResponseError:  # no pending views at all
+                yield {}
+                return
+        counts = redis_client.hgetall(flushing_key)
+        yield {int(key): int(value) for key, value in counts.items()}
+    finally:
+        redis_client.delete(lock)
+
+
+def done(question_id: int) -> None:
+    _pending, flushing_key, _lock = _keys()
+    client().hdel(flushing_key, str(question_id))

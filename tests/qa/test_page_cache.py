@@ -1,0 +1,93 @@
+"""Visitors' question pages from the cache (qa.page_cache)."""
+
+import re
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from qa import page_cache, services
+from qa.models import Post
+from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings) -> None:
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+def test_a_visitor_gets_the_cached_page_and_the_view_still_counts(
+    client, django_assert_num_queries
+) -> None:
+    question = AnswerFactory().parent
+    first = client.get(question.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(1):  # the view count only (no Redis here)
+        second = client.get(question.get_absolute_url())
+    assert second.status_code == 200 and second["X-Page-Cache"] == "hit"
+    assert TOKEN.sub(b"", second.content) == TOKEN.sub(b"", first.content)
+    assert Post.objects.get(pk=question.pk).view_count == 2
+
+
+def test_a_comment_or_a_vote_drops_the_cached_page(
+    client, django_capture_on_commit_callbacks
+) -> None:
+    answer = AnswerFactory()
+    url = answer.parent.get_absolute_url()
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_add(
+            author=UserFactory(reputation=100), post=answer, body="Fresh comment, long enough."
+        )
+    page = client.get(url)
+    assert page["X-Page-Cache"] == "miss" and b"Fresh comment, long enough." in page.content
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.vote_cast(voter=UserFactory(reputation=100), post=answer, value=1)
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_members_query_strings_and_other_addresses_bypass_the_cache(client) -> None:
+    question = QuestionFactory()
+    client.get(question.get_absolute_url())
+    assert "X-Page-Cache" not in client.get(question.get_absolute_url() + "?x=1")
+    old_address = client.get(f"/questions/{question.pk}/old-title/")
+    assert old_address.status_code == 301
+    client.force_login(UserFactory())
+    assert "X-Page-Cache" not in client.get(question.get_absolute_url())
+
+
+def test_each_visitor_gets_a_csrf_token_that_works_with_their_own_cookie() -> None:
+    question = QuestionFactory()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_page = first.get(question.get_absolute_url())
+    second_page = second.get(question.get_absolute_url())
+    assert second_page["X-Page-Cache"] == "hit"
+    [first_token] = set(TOKEN.findall(first_page.content))
+    [second_token] = set(TOKEN.findall(second_page.content))
+    assert first_token != second_token
+    answer = second.post(
+        reverse("set_language"), {"language": "fr", "csrfmiddlewaretoken": second_token.decode()}
+    )
+    assert answer.status_code == 302  # a stale or foreign token would be a 403
+
+
+def test_a_page_built_while_its_question_changed_is_not_served(
+    django_capture_on_commit_callbacks,
+) -> None:
+    question = QuestionFactory()
+    request = RequestFactory().get(question.get_absolute_url())
+
+    def build_during_a_change() -> HttpResponse:
+        with django_capture_on_commit_callbacks(execute=True):
+            page_cache.questions_changed([question.pk])
+        return HttpResponse("built from data that just changed")
+
+    page_cache.serve(request, question.pk, question.slug, build_during_a_change)
+    again = page_cache.serve(request, question.pk, question.slug, lambda: HttpResponse("new"))
+    assert again["X-Page-Cache"] == "miss" and again.content == b"new"
