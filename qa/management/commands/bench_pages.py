@@ -63,6 +63,11 @@ class Command(BaseCommand):
             help="Passes over the list URLs per viewer.",
         )
         parser.add_argument("--rebuild", action="store_true", help="Rebuild the data set.")
+        parser.add_argument(
+            "--build-only",
+            action="store_true",
+            help="Build (or check) the data set and stop; measure nothing (make load).",
+        )
         parser.add_argument("--inner", action="store_true", help=SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -82,8 +87,9 @@ class Command(BaseCommand):
         command = [sys.executable, manage, self.command_name, "--inner"]
         for name in ("questions", "users", "samples", "list_repeats"):
             command += [f"--{name.replace('_', '-')}", str(options[name])]
-        if options["rebuild"]:
-            command.append("--rebuild")
+        for flag in ("rebuild", "build_only"):
+            if options[flag]:
+                command.append(f"--{flag.replace('_', '-')}")
         result = subprocess.run(command, env={**os.environ, "DATABASE_URL": url}, check=False)
         if result.returncode:
             raise CommandError(f"The bench failed (exit status {result.returncode}).")
@@ -103,6 +109,9 @@ class Command(BaseCommand):
         try:
             benchmark.ensure_schema(log=self._log)
             dataset = benchmark.ensure_dataset(spec, rebuild=options["rebuild"], log=self._log)
+            if options["build_only"]:
+                self._log(f"Data set ready: {dataset}")
+                return
             measured = benchmark.measure_pages(measure, log=self._log)
         except benchmark.BenchmarkError as error:
             raise CommandError(str(error)) from error

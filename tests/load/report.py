@@ -1,0 +1,112 @@
+"""Summarise a `make load` run: locust's CSV statistics, gunicorn's memory, the load.
+
+    python tests/load/report.py var/load
+
+Prints a Markdown table and writes report.json beside the inputs. Exits 1
+when any request failed (the mix must run without errors).
+"""
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+TARGET_RPS = 300
+TARGET_P95_MS = 100
+
+
+def _stats(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with path.open() as handle:
+        for row in csv.DictReader(handle):
+            rows.append(
+                {
+                    "name": row["Name"],
+                    "requests": int(row["Request Count"]),
+                    "failures": int(row["Failure Count"]),
+                    "rps": round(float(row["Requests/s"]), 1),
+                    "p50_ms": float(row["50%"] or 0),
+                    "p95_ms": float(row["95%"] or 0),
+                    "p99_ms": float(row["99%"] or 0),
+                }
+            )
+    return rows
+
+
+def _memory(path: Path) -> dict[str, Any]:
+    samples = []
+    with path.open() as handle:
+        for row in csv.DictReader(handle):
+            samples.append(
+                (float(row["seconds"]), int(row["workers"]), float(row["total_rss_mib"]))
+            )
+    if not samples:
+        return {}
+    totals = [total for _t, _w, total in samples]
+    step = max(1, len(samples) // 8)
+    return {
+        "samples": len(samples),
+        "start_mib": totals[0],
+        "max_mib": max(totals),
+        "end_mib": totals[-1],
+        "over_time": [
+            {"seconds": t, "workers": w, "total_rss_mib": total} for t, w, total in samples[::step]
+        ],
+    }
+
+
+def main(directory: Path) -> int:
+    mix = _stats(directory / "mix_stats.csv")
+    floor = (
+        _stats(directory / "floor_stats.csv") if (directory / "floor_stats.csv").exists() else []
+    )
+    total = next(row for row in mix if row["name"] == "Aggregated")
+    by_name = {row["name"]: row for row in floor}
+    page, trivial = by_name.get("question page"), by_name.get("trivial view (/healthz)")
+    report = {
+        "mix": mix,
+        "floor": floor,
+        "page_to_floor_ratio_p50": (
+            round(page["p50_ms"] / trivial["p50_ms"], 1)
+            if page and trivial and trivial["p50_ms"]
+            else None
+        ),
+        "memory": _memory(directory / "memory.csv"),
+        "load": (directory / "uptime.txt").read_text().strip().splitlines(),
+        "settings": json.loads((directory / "settings.json").read_text()),
+        "target_met": total["rps"] >= TARGET_RPS
+        and total["p95_ms"] <= TARGET_P95_MS
+        and total["failures"] == 0,
+    }
+    (directory / "report.json").write_text(json.dumps(report, indent=2))
+    print("| request | count | errors | rps | p50 ms | p95 ms | p99 ms |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for row in [*mix, *floor]:
+        print(
+            f"| {row['name']} | {row['requests']} | {row['failures']} | {row['rps']} | "
+            f"{row['p50_ms']:g} | {row['p95_ms']:g} | {row['p99_ms']:g} |"
+        )
+    print(f"\nquestion page / trivial view, median: {report['page_to_floor_ratio_p50']}")
+    memory = report["memory"]
+    if memory:
+        print(
+            f"gunicorn RSS (master + workers): {memory['start_mib']:.0f} MiB at start, "
+            f"{memory['max_mib']:.0f} max, {memory['end_mib']:.0f} at the end"
+        )
+        print(
+            "  over time: "
+            + ", ".join(
+                f"{s['seconds']:.0f}s {s['total_rss_mib']:.0f}" for s in memory["over_time"]
+            )
+        )
+    print("load:", " | ".join(report["load"]))
+    print(
+        f"target (≥ {TARGET_RPS} rps, p95 ≤ {TARGET_P95_MS} ms, no error): "
+        + ("met" if report["target_met"] else "NOT met")
+    )
+    return 1 if total["failures"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1])))
