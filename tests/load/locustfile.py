@@ -149,7 +149,7 @@ class Writer(FastHttpUser):
         question = skewed(FIXTURES["question_ids"])
         self.client.post(
             f"/posts/{question}/comments/",
-            data={"body": self._text(1)},
+            data={"body": self._text(1), "form_token": FIXTURES["form_token"], "website": ""},
             headers={**self.headers, "Accept": "application/json"},
             name="comment",
         )
