@@ -15,12 +15,16 @@ pytestmark = pytest.mark.django_db
 URL = "/staff/dashboard/health/"
 
 
+# The page probes every database alias, also the suite's replica mirror
+# (tests/conftest.py), which a test must be allowed to touch.
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 def test_staff_see_each_part_answering_and_an_empty_backlog(client, search_index) -> None:
     client.force_login(UserFactory(is_staff=True))
     response = client.get(URL)
     assert response.status_code == 200
     assert [(c.name, c.ok) for c in response.context["checks"]] == [
         ("database", True),
+        ("database_replica", True),
         ("cache", True),
         ("search", True),
     ]
