@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
-from . import credentials, services
+from . import credentials, selectors, services
 from .models import ApiKey, PersonalAccessToken, Scope
 from .problems import CredentialsInUrl, OriginNotAllowed
 
@@ -82,7 +82,7 @@ class BearerAuthentication(authentication.BaseAuthentication):
         return token.user, token
 
     def _key(self, parsed: credentials.Parsed, origin: str) -> tuple[Any, Any]:
-        key = ApiKey.objects.filter(prefix=parsed.prefix).first()
+        key = selectors.api_key_by_prefix(parsed.prefix)
         if key is None or not credentials.matches(parsed.whole, key.secret_hash):
             raise exceptions.AuthenticationFailed(_("This API key is not known."))
         if key.is_revoked:

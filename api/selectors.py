@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -12,6 +13,8 @@ from qa.models import Category, Comment, Post
 from reputation import selectors as reputation_selectors
 from reputation.privileges import role_of
 from wiki.models import FaqEntry, FaqStatus
+
+from .models import ApiKey
 
 QUESTION_LIST_FIELDS = (
     *("title", "slug", "excerpt", "tag_names", "score", "answer_count", "view_count"),
@@ -106,3 +109,22 @@ def faq_rows(*, category: str = "") -> QuerySet[FaqEntry]:
             category__rght__lte=found.rght,
         )
     return rows
+
+
+# An API key as authentication reads it, kept a minute: a help centre's
+# widget calls as its visitors type, and the row changes only when staff
+# revoke the key (api.services.api_key_revoke forgets it at once).
+API_KEY_CACHE_SECONDS = 60
+
+
+def api_key_cache_key(prefix: str) -> str:
+    return f"api:key:{prefix}"
+
+
+def api_key_by_prefix(prefix: str) -> ApiKey | None:
+    key = cache.get(api_key_cache_key(prefix))
+    if not isinstance(key, ApiKey):
+        key = ApiKey.objects.filter(prefix=prefix).first()
+        if key is not None:
+            cache.set(api_key_cache_key(prefix), key, timeout=API_KEY_CACHE_SECONDS)
+    return key

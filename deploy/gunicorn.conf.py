@@ -40,18 +40,18 @@ class JsonAccessLogger(Logger):
     def access(self, resp, req, environ, request_time):
         if not self.access_log_enabled:
             return
-        headers = dict(resp.headers)
+        headers = {name.lower(): value for name, value in resp.headers}
         entry = {
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "logger": "gunicorn.access",
-            "request_id": next(
-                (value for name, value in headers.items() if name.lower() == "x-request-id"), "-"
-            ),
+            "request_id": headers.get("x-request-id", "-"),
             "method": environ.get("REQUEST_METHOD"),
             "path": environ.get("PATH_INFO"),
             "status": resp.status_code,
             "bytes": getattr(resp, "sent", None),
             "ms": round(request_time.total_seconds() * 1000, 1),
+            # hit or miss for a visitor's cached page (qa.page_cache)
+            "cache": headers.get("x-page-cache"),
             "pid": os.getpid(),
         }
         self.access_log.info(json.dumps(entry))

@@ -432,7 +432,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "entraide.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
             # A stalled Redis fails the request quickly (503) rather than hanging it.
@@ -449,6 +449,10 @@ if REDIS_URL:
 # Anonymous question pages are cached whole for this long (qa.page_cache);
 # any change to the question drops its copy at once. 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
+# Visitors' lists and search results, and the API's instant answers, are
+# cached this long whatever changes (qa.page_cache, search.instant). 0 turns
+# it off.
+LIST_CACHE_SECONDS = int(os.environ.get("LIST_CACHE_SECONDS", "30" if REDIS_URL else "0"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -543,6 +547,8 @@ SEARCH: dict[str, Any] = {
     "SYNC_BATCH": int(os.environ.get("SEARCH_SYNC_BATCH", "500")),
     # How long a worker owns the outbox rows it claimed before another may retry them.
     "SYNC_LEASE_SECONDS": int(os.environ.get("SEARCH_SYNC_LEASE_SECONDS", "300")),
+    # How long the worker gathers new rows after a wake-up before it sends them.
+    "SYNC_GATHER_SECONDS": float(os.environ.get("SEARCH_SYNC_GATHER_SECONDS", "1")),
     "SYNC_MAX_BACKOFF_SECONDS": int(os.environ.get("SEARCH_SYNC_MAX_BACKOFF_SECONDS", "60")),
 }
 

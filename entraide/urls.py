@@ -8,9 +8,16 @@ from . import views
 # brute-force protection and login history.
 admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
 
+# Django tries these in order, and a "" include that does not match costs a
+# walk over all its patterns: the pages most requested (questions, lists,
+# search) come first. Moderation's question actions come before them, since
+# "questions/<pk>/close/" also has the shape of a question's address.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("", include("moderation.urls")),
+    path("", include("qa.urls")),
+    path("", include("search.urls")),
     path("", include("seo.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
@@ -24,14 +31,11 @@ urlpatterns = [
     path("badges/", include("reputation.badge_urls")),
     path("bounties/", include("reputation.bounty_urls")),
     path("notifications/", include("notifications.urls")),
-    path("", include("moderation.urls")),
-    path("", include("search.urls")),
     path("", include("wiki.urls")),
     path("feeds/", include("notifications.feed_urls")),
     path("ideas/", include("ideas.urls")),
     path("community/", include("community.urls")),
     path("staff/dashboard/", include("dashboard.urls")),
-    path("", include("qa.urls")),
 ]
 
 # Refused requests, unknown URLs and crashes under /api/ answer problem

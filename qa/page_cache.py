@@ -1,30 +1,42 @@
-"""Whole question pages for visitors without an account, cached in Redis.
+"""Whole pages for visitors without an account, cached in Redis.
 
 Most readers of a public Q&A site are anonymous and read the same popular
-threads, which all look alike to them; rendering a thread costs several
-milliseconds of Python each time. So a visitor's question page is kept for
-``PAGE_CACHE_SECONDS`` (the site's cache, Redis in production) and served
-from there until the question changes.
+threads, lists and searches, which all look alike to them; rendering one
+costs several milliseconds of Python each time. So a visitor's page is kept
+in the site's cache (Redis in production) and served from there. Two kinds:
 
-Each question has a version token in the cache. A change replaces it after
-commit: everything that re-indexes the question (``search.outbox``) and a
-saved or deleted comment or bounty, with the time limit as the bound for
-what shows on the page but lives elsewhere (an author's reputation). A page
-is stored with the token read *before* it was built, so a page built from
-data that changed meanwhile is never served.
+- **Question pages** (``serve``), kept for ``PAGE_CACHE_SECONDS`` until the
+  question changes. Each question has a version token in the cache, and a
+  change replaces it after commit: everything that re-indexes the question
+  (``search.outbox``) and a saved or deleted comment or bounty, with the
+  time limit as the bound for what shows on the page but lives elsewhere (an
+  author's reputation). A page is stored with the token read *before* it
+  was built, so a page built from data that changed meanwhile is never
+  served.
+- **Lists and search results** (``serve_recent``, ``for_visitors``), kept
+  for ``LIST_CACHE_SECONDS`` whatever changes: every answer, vote or edit
+  changes some list, so a version would be replaced several times a second
+  on a busy site, and a visitor seeing a list half a minute old loses
+  nothing (a member, who may have just posted, always gets a fresh one).
 
-Only a GET without a query string, from a visitor with no session cookie
-and no pending messages, is served or stored: such a visitor is certainly
-anonymous, and nothing on the page is theirs but the CSRF token, which is
-put back per visitor (``{% csrf_token %}`` renders one token per page).
+Only a GET from a visitor who is not logged in and has no pending messages
+is served or stored; a session of their own (search starts one to group a
+visitor's searches) does not matter, since nothing of it shows on these
+pages. Nothing on a cached page is the visitor's but the CSRF token, which
+is put back per visitor (``{% csrf_token %}`` renders one token per page),
+and what the caller's ``fill`` puts in per request (the search log's id).
 """
 
+import hashlib
 import re
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -34,9 +46,29 @@ from django.utils.translation import get_language
 _TOKEN_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 _PLACEHOLDER = b"\x00csrf\x00"
 
+# What a page's build says about itself for ``fill`` (the search's query and
+# result count, say), kept with the page.
+Meta = dict[str, Any]
+# Placeholders written into a page when it was built, and what replaces them
+# for this request.
+Fill = Callable[[Meta], dict[str, str]]
+
+
+class Built(NamedTuple):
+    """A page just built for ``serve_recent``: what ``fill`` needs, and
+    whether the page may be kept for other visitors."""
+
+    response: HttpResponse
+    meta: Meta | None = None
+    keep: bool = True
+
 
 def _seconds() -> int:
     return int(settings.PAGE_CACHE_SECONDS)
+
+
+def _recent_seconds() -> int:
+    return int(settings.LIST_CACHE_SECONDS)
 
 
 def _version_key(question_id: int) -> str:
@@ -47,22 +79,33 @@ def _page_key(question_id: int, language: str) -> str:
     return f"qa:page:{question_id}:{language}"
 
 
+def _recent_key(request: HttpRequest) -> str:
+    # Hashed: a query string may be long, and cache keys are bounded.
+    address = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
+    return f"page:recent:{get_language()}:{address}"
+
+
 @dataclass(frozen=True)
 class _Entry:
     version: str
     slug: str
     content_type: str
     content: bytes
+    meta: Meta = field(default_factory=dict)
+
+
+def is_visitor(request: HttpRequest) -> bool:
+    """A GET whose page is the same for every visitor (see the module's doc)."""
+    if request.method != "GET" or "messages" in request.COOKIES:
+        return False
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return True  # no session to read
+    return not request.user.is_authenticated and SessionStorage.session_key not in request.session
 
 
 def is_cacheable(request: HttpRequest) -> bool:
-    return (
-        _seconds() > 0
-        and request.method == "GET"
-        and not request.GET
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
-    )
+    """A visitor's question page may come from the cache (``serve``)."""
+    return _seconds() > 0 and not request.GET and is_visitor(request)
 
 
 def questions_changed(question_ids: Iterable[int]) -> None:
@@ -81,7 +124,7 @@ def questions_changed(question_ids: Iterable[int]) -> None:
 def serve(
     request: HttpRequest, question_id: int, slug: str, build: Callable[[], HttpResponse]
 ) -> HttpResponse:
-    """The visitor's page from the cache, or ``build()``'s, stored for the next one."""
+    """The visitor's question page from the cache, or ``build()``'s, stored for the next one."""
     language = get_language()
     version_key, page_key = _version_key(question_id), _page_key(question_id, language)
     found = cache.get_many([version_key, page_key])
@@ -90,27 +133,73 @@ def serve(
     if version is not None and isinstance(entry, _Entry) and entry.version == version:
         if entry.slug != slug:
             return build()  # the view redirects to the page's current address
-        content = entry.content.replace(_PLACEHOLDER, get_token(request).encode())
-        response = HttpResponse(content, content_type=entry.content_type)
-        response["X-Page-Cache"] = "hit"
-        return response
+        return _served(request, entry, {})
     if version is None:
         version = secrets.token_hex(8)
         if not cache.add(version_key, version, timeout=_seconds() * 2):
             version = cache.get(version_key)  # another process made one first
     response = build()
     if response.status_code == 200 and version is not None and not response.cookies:
-        _store(page_key, version, slug, response)
+        _store(page_key, _seconds(), version, slug, response, {})
     response["X-Page-Cache"] = "miss"
     return response
 
 
-def _store(page_key: str, version: str, slug: str, response: HttpResponse) -> None:
+def serve_recent(
+    request: HttpRequest, build: Callable[[], Built], fill: Fill | None = None
+) -> HttpResponse:
+    """A visitor's list or search page: from the cache when it is at most
+    ``LIST_CACHE_SECONDS`` old, else ``build()``'s, stored for the next
+    visitor. ``fill(meta)`` gives, on every request, the values of the
+    placeholders the build wrote into the page."""
+    if _recent_seconds() <= 0 or not is_visitor(request):
+        built = build()
+        return _filled(built.response, fill(built.meta or {}) if fill else {})
+    key = _recent_key(request)
+    entry = cache.get(key)
+    if isinstance(entry, _Entry):
+        return _served(request, entry, fill(entry.meta) if fill else {})
+    built = build()
+    if built.keep and built.response.status_code == 200 and not built.response.cookies:
+        _store(key, _recent_seconds(), "", "", built.response, built.meta or {})
+    response = _filled(built.response, fill(built.meta or {}) if fill else {})
+    response["X-Page-Cache"] = "miss"
+    return response
+
+
+def for_visitors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A list view whose visitors' pages are cached (``serve_recent``)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return serve_recent(request, lambda: Built(view(request, *args, **kwargs)))
+
+    return wrapped
+
+
+def _filled(response: HttpResponse, values: dict[str, str]) -> HttpResponse:
+    if values:
+        content = response.content
+        for placeholder, value in values.items():
+            content = content.replace(placeholder.encode(), value.encode())
+        response.content = content
+    return response
+
+
+def _served(request: HttpRequest, entry: _Entry, values: dict[str, str]) -> HttpResponse:
+    content = entry.content.replace(_PLACEHOLDER, get_token(request).encode())
+    response = _filled(HttpResponse(content, content_type=entry.content_type), values)
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def _store(
+    key: str, seconds: int, version: str, slug: str, response: HttpResponse, meta: Meta
+) -> None:
     content = response.content
     tokens = set(_TOKEN_INPUT.findall(content))
     if len(tokens) > 1:
         return  # not the one-token page this module knows how to share
     for token in tokens:
         content = content.replace(token, _PLACEHOLDER)
-    entry = _Entry(version, slug, response["Content-Type"], content)
-    cache.set(page_key, entry, timeout=_seconds())
+    cache.set(key, _Entry(version, slug, response["Content-Type"], content, meta), timeout=seconds)

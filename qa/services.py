@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from entraide.counter_buffer import CounterBuffer
 from entraide.errors import ApplicationError
 from entraide.links import link
 from entraide.rendering import excerpt, plain_text, render_inline_markdown, render_markdown
@@ -35,11 +36,14 @@ from versioning.models import RevisionKind
 from versioning.services import clean_summary, revision_record
 from webhooks import services as webhooks
 
-from . import page_cache, permissions, validators, view_buffer
+from . import page_cache, permissions, validators
 from .models import Category, Comment, Post, PostType, Tag, Vote
 from .permissions import require
 from .revisions import post_revision_baseline
 from .selectors import category_path
+
+# Question views waiting in Redis (production) to be added to the questions.
+VIEWS = CounterBuffer("qa:views")
 
 
 def _clean_fields(**cleaners: tuple[Any, Any]) -> dict[str, Any]:
@@ -632,7 +636,7 @@ def question_view_record(*, question_id: int) -> None:
     (``reputation.badges.badges_award_view_badges``), not here.
     """
     if settings.REDIS_URL:
-        view_buffer.add(question_id)
+        VIEWS.add(question_id)
     else:
         Post.objects.filter(pk=question_id).update(view_count=F("view_count") + 1)
 
@@ -648,9 +652,9 @@ def question_views_flush() -> int:
     if not settings.REDIS_URL:
         return 0
     moved = 0
-    with view_buffer.flushing() as pending:
+    with VIEWS.flushing() as pending:
         for question_id, views in sorted(pending.items()):
             Post.objects.filter(pk=question_id).update(view_count=F("view_count") + views)
-            view_buffer.done(question_id)
+            VIEWS.done(question_id)
             moved += 1
     return moved

@@ -57,6 +57,7 @@ def _question_list_page(
     return render(request, "qa/question_list.html", {**context, **template_context})
 
 
+@page_cache.for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     """The question list with the member spotlight on top (cached five minutes)."""
     context = {
@@ -67,12 +68,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return _question_list_page(request, context)
 
 
+@page_cache.for_visitors
 def question_list(request: HttpRequest) -> HttpResponse:
     return _question_list_page(
         request, {"heading": _("All questions"), "feed_url": link("feeds:questions")}
     )
 
 
+@page_cache.for_visitors
 def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
     tag = get_object_or_404(with_follow_state(Tag.objects.all(), request.user, "tag"), name=name)
     context = {
@@ -83,6 +86,7 @@ def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
     return _question_list_page(request, context, tag=tag)
 
 
+@page_cache.for_visitors
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(
         with_follow_state(Category.objects.all(), request.user, "category"), slug=slug

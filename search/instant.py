@@ -5,15 +5,19 @@ Typing speed matters more than recall here, so this is one engine request
 answered questions, plus one database query that keeps only answers still
 visible and says which of them live on as a published FAQ entry. When the
 engine is unreachable, the database's matching answers instead (as the
-search page does).
+search page does). A help centre's visitors ask the same few things, so the
+engine's answers to a text are kept for ``LIST_CACHE_SECONDS``.
 """
 
+import hashlib
 import html
 import logging
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 from meilisearch.errors import MeilisearchError
 
@@ -103,6 +107,18 @@ def instant_answers(*, query: str, limit: int = 5) -> InstantAnswers:
     query = clean_text(query, QUERY_MAX)
     if len(query) < QUERY_MIN:
         return InstantAnswers(query=query, answers=[], is_degraded=False)
+    seconds = int(settings.LIST_CACHE_SECONDS)
+    key = f"search:instant:{limit}:{hashlib.blake2b(query.encode(), digest_size=16).hexdigest()}"
+    found = cache.get(key) if seconds > 0 else None
+    if isinstance(found, InstantAnswers):
+        return found
+    found = _instant_answers(query, limit)
+    if seconds > 0 and not found.is_degraded:
+        cache.set(key, found, timeout=seconds)
+    return found
+
+
+def _instant_answers(query: str, limit: int) -> InstantAnswers:
     is_degraded = False
     try:
         rows = _engine(query, limit)

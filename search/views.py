@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from entraide.errors import ApplicationError
 from entraide.http import messages_of
+from qa import page_cache
 
 from . import selectors, services, sessions, similar
 from .documents import parse_document_id
@@ -33,17 +34,38 @@ def _page_number(request: HttpRequest) -> int:
 
 
 def _log(
-    request: HttpRequest, source: str, results: SearchResults, session: str | None = None
+    request: HttpRequest,
+    source: str,
+    *,
+    query: str,
+    filters: dict[str, Any],
+    total: int,
+    is_degraded: bool,
+    session: str | None = None,
 ) -> int:
     entry = services.search_log_record(
         session=session or sessions.pseudonym(request),
         source=source,
-        query=results.query,
-        filters=results.filters.as_dict(),
-        result_count=results.total,
-        is_engine=not results.is_degraded,
+        query=query,
+        filters=filters,
+        result_count=total,
+        is_engine=not is_degraded,
     )
     return entry.pk
+
+
+def _log_results(
+    request: HttpRequest, source: str, results: SearchResults, session: str | None = None
+) -> int:
+    return _log(
+        request,
+        source,
+        query=results.query,
+        filters=results.filters.as_dict(),
+        total=results.total,
+        is_degraded=results.is_degraded,
+        session=session,
+    )
 
 
 def _toggle_url(query: str, filters: SearchFilters, name: str, value: str) -> str:
@@ -60,14 +82,21 @@ def _toggle_url(query: str, filters: SearchFilters, name: str, value: str) -> st
 FACET_PARAMS = {"type": "type", "tags": "tag", "category": "category", "is_answered": "answered"}
 
 
+# Written into a results page where the search log's id goes, so a visitor's
+# page can come from the cache and still be logged (page_cache.serve_recent).
+LOG_ID = "\x00search-log\x00"
+
+
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     filters = SearchFilters.from_query(request.GET)
-    context: dict[str, Any] = {"query": query, "filters": filters}
-    if query.strip() or filters:
+    template = "search/_results.html" if request.GET.get("partial") else "search/search.html"
+    if not (query.strip() or filters):
+        return render(request, template, {"query": query, "filters": filters})
+
+    def build() -> page_cache.Built:
         results = selectors.search(query=query, filters=filters, page=_page_number(request))
-        log_id = _log(request, SearchSource.SEARCH_PAGE, results)
         facet_groups = []
         for name, values in results.facets.items():
             param = FACET_PARAMS[name]
@@ -77,14 +106,28 @@ def search_page(request: HttpRequest) -> HttpResponse:
                 links.append((value, _toggle_url(results.query, filters, param, raw)))
             facet_groups.append((name, links))
         base = {"q": results.query, **filters.as_dict()}
-        context |= {
+        context = {
+            "query": query,
+            "filters": filters,
             "results": results,
-            "log_id": log_id,
+            "log_id": LOG_ID,
             "facet_groups": facet_groups,
             "page_url": "?" + urlencode(base, doseq=True) + "&page=",
         }
-    template = "search/_results.html" if request.GET.get("partial") else "search/search.html"
-    return render(request, template, context)
+        meta = {
+            "query": results.query,
+            "filters": filters.as_dict(),
+            "total": results.total,
+            "is_degraded": results.is_degraded,
+        }
+        # The database's stand-in results are not kept: the engine's should
+        # be back as soon as the engine is.
+        return page_cache.Built(render(request, template, context), meta, not results.is_degraded)
+
+    def log(meta: page_cache.Meta) -> dict[str, str]:
+        return {LOG_ID: str(_log(request, SearchSource.SEARCH_PAGE, **meta))}
+
+    return page_cache.serve_recent(request, build, log)
 
 
 def _visit_for(request: HttpRequest, flow: str, session: str, query: str) -> int:
@@ -112,7 +155,7 @@ def _suggestions(request: HttpRequest, flow: str, query: str) -> dict[str, Any]:
         limit=int(settings.SEARCH["SUGGESTIONS"]),
         with_answers=flow == SupportVisit.Flow.CONTACT,
     )
-    log_id = _log(request, flow, results, session)
+    log_id = _log_results(request, flow, results, session)
     visit_id = None
     if results.hits:
         visit_id = _visit_for(request, flow, session, results.query)

@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -137,3 +138,32 @@ def community(search_index):
     )
     sync.drain()
     return blinking, answer
+
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A key prefix of this test's own on the machine's Redis (the test is
+    skipped without one); its keys are removed afterwards."""
+    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.skip("needs Redis on 127.0.0.1:6379")
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture
+def buffered(settings, redis_prefix: str) -> None:
+    """Counts buffered in Redis (entraide.counter_buffer), as in production."""
+    settings.REDIS_URL = REDIS_TEST_URL
+    # Only the prefix: the suite's cache stays in memory (clearing a Redis
+    # cache would empty the whole database, shared with other processes).
+    locmem = "django.core.cache.backends.locmem.LocMemCache"
+    settings.CACHES = {"default": {"BACKEND": locmem, "KEY_PREFIX": redis_prefix}}

@@ -1,7 +1,9 @@
 """Sessions with CSRF, personal access tokens, API keys, origins and CORS."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from api import services
@@ -167,3 +169,22 @@ def test_only_staff_create_keys_and_origins_are_exact(staff):
             services.api_key_create(staff=staff, name="x", allowed_origins=[bad])
     with pytest.raises(Exception, match="read and feedback"):
         services.api_key_create(staff=staff, name="x", allowed_origins=[], scopes=["write"])
+
+
+def test_a_keys_requests_wait_in_redis_until_the_flush_adds_them(buffered, make_key):
+    created = make_key()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {created.secret}")
+    assert client.get("/api/v1/tags/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/tags/").status_code == 200
+    # The key came from the cache and its use went to Redis: no query on keys.
+    assert not [q for q in queries if "api_apikey" in q["sql"]]
+    refused = client.get("/api/v1/tags/", HTTP_ORIGIN="https://evil.example")
+    assert refused.status_code == 403
+    key = ApiKey.objects.get(pk=created.row.pk)
+    assert (key.request_count, key.refused_count, key.last_used_at) == (0, 0, None)
+    assert services.api_key_uses_flush() == 2
+    key.refresh_from_db()
+    assert (key.request_count, key.refused_count) == (2, 1) and key.last_used_at is not None
+    assert services.api_key_uses_flush() == 0

@@ -229,3 +229,21 @@ def test_a_read_only_key_is_offered_no_feedback_link(staff, thread) -> None:
     # The widget shows "Was this helpful?" only where there is a link to post it.
     body = key_client(staff).get("/api/v1/instant-answers/", {"q": "my lamp blinks red"}).json()
     assert body["results"] and all(result["feedback"] is None for result in body["results"])
+
+
+def test_the_engines_answers_to_a_text_are_kept_a_while_but_not_the_databases(
+    staff, thread, settings
+) -> None:
+    settings.LIST_CACHE_SECONDS = 60
+    client = key_client(staff)
+    asked = client.get("/api/v1/instant-answers/", {"q": "lamp blinks red"}).json()
+    engine = settings.SEARCH
+    settings.SEARCH = {**engine, "URL": "http://127.0.0.1:9", "TIMEOUT": 0.5}
+    again = client.get("/api/v1/instant-answers/", {"q": "lamp blinks red"}).json()
+    assert again == asked and again["is_degraded"] is False
+    other = client.get("/api/v1/instant-answers/", {"q": "lamp blinks"}).json()
+    assert other["is_degraded"] is True
+    settings.SEARCH = engine
+    assert (
+        client.get("/api/v1/instant-answers/", {"q": "lamp blinks"}).json()["is_degraded"] is False
+    )

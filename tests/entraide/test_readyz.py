@@ -42,7 +42,7 @@ def test_readyz_names_the_search_engine_and_cache_when_they_are_down(client, set
     settings.SEARCH = {**settings.SEARCH, "URL": f"http://127.0.0.1:{free_port()}"}
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "entraide.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

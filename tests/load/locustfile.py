@@ -4,7 +4,8 @@ LOAD_PHASE=mix: 80 % anonymous reads (question pages, lists, search), 15 %
 instant-answer API calls with an API key, 5 % writes by logged-in members
 (answers, comments, votes). Each simulated user sends requests at a fixed
 rate (LOAD_RPS / LOAD_USERS a second), so latency is measured at a known
-offered load rather than at whatever rate the server keeps up with.
+offered load rather than at whatever rate the server keeps up with. The
+first LOAD_WARMUP_SECONDS are not counted (the statistics are reset then).
 Questions are picked with a skew (a few pages get most of the visits, as on
 any public site), from the fixtures written by ``manage.py load_prepare``.
 
@@ -25,6 +26,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import gevent  # type: ignore[import-untyped]
 from locust import FastHttpUser, constant, constant_throughput, events, task
 
 FIXTURES = json.loads(Path(os.environ["LOAD_FIXTURES"]).read_text())
@@ -32,9 +34,16 @@ PHASE = os.environ.get("LOAD_PHASE", "mix")
 USERS = int(os.environ.get("LOAD_USERS", "60"))
 RATE_PER_USER = float(os.environ.get("LOAD_RPS", "330")) / USERS
 MAX_REQUESTS = int(os.environ.get("LOAD_MAX_REQUESTS", "40000"))
+WARMUP_SECONDS = float(os.environ.get("LOAD_WARMUP_SECONDS", "0"))
 API_PATH = os.environ.get("LOAD_API_PATH", "/api/v1/instant-answers/?q={q}")
 PROXY = {"X-Forwarded-Proto": "https"}
 _counter = itertools.count(1)
+# Posts each member has not voted on yet, shared by all writers (one process):
+# a second vote on the same post would be refused, rightly.
+_VOTABLE = {
+    member["session"]: random.sample(member["votable"], len(member["votable"]))
+    for member in FIXTURES.get("members", [])
+}
 
 
 def skewed(items: list[Any]) -> Any:
@@ -55,6 +64,10 @@ _runner: Any = None
 def _keep_runner(environment: Any, **kwargs: Any) -> None:
     global _runner
     _runner = environment.runner
+    if WARMUP_SECONDS > 0 and environment.runner is not None:
+        # The statistics start after the warm-up: a site in service has its
+        # caches filled by earlier visitors, and the report is about that.
+        gevent.spawn_later(WARMUP_SECONDS, environment.runner.stats.reset_all)
 
 
 class Reader(FastHttpUser):
@@ -105,24 +118,30 @@ class ApiClient(FastHttpUser):
 
 
 class Writer(FastHttpUser):
-    """A logged-in member answering, commenting and voting (5 %)."""
+    """Logged-in members answering, commenting and voting (5 %).
+
+    Each request comes from a member drawn afresh, as on a site where many
+    members each do a little: one member voting at this rate for the whole
+    run would reach the daily vote limit (rightly refused) within a minute.
+    """
 
     abstract = PHASE != "mix"
     weight = 5
     wait_time = constant_throughput(RATE_PER_USER)
 
     def on_start(self) -> None:
-        self.member = random.choice(FIXTURES["members"])
-        self.votable = list(self.member["votable"])
-        random.shuffle(self.votable)
-        origin = str(self.host).replace("http://", "https://")
-        self.headers = {
+        self.origin = str(self.host).replace("http://", "https://")
+
+    def _member(self) -> tuple[dict[str, Any], dict[str, str]]:
+        member = random.choice(FIXTURES["members"])
+        headers = {
             **PROXY,
             # A browser's same-origin POST over HTTPS: Django checks Origin.
-            "Origin": origin,
-            "Cookie": f"sessionid={self.member['session']}; csrftoken={self.member['csrf']}",
-            "X-CSRFToken": self.member["csrf"],
+            "Origin": self.origin,
+            "Cookie": f"sessionid={member['session']}; csrftoken={member['csrf']}",
+            "X-CSRFToken": member["csrf"],
         }
+        return member, headers
 
     def _text(self, sentences: int) -> str:
         words = random.sample(FIXTURES["products"], 3)
@@ -135,32 +154,36 @@ class Writer(FastHttpUser):
 
     @task(2)
     def vote(self) -> None:
-        if not self.votable:
+        member, headers = self._member()
+        votable = _VOTABLE[member["session"]]
+        if not votable:
             return
         self.client.post(
-            f"/posts/{self.votable.pop()}/vote/",
+            f"/posts/{votable.pop()}/vote/",
             data={"value": "1"},
-            headers={**self.headers, "Accept": "application/json"},
+            headers={**headers, "Accept": "application/json"},
             name="vote",
         )
 
     @task(2)
     def comment(self) -> None:
         question = skewed(FIXTURES["question_ids"])
+        _member, headers = self._member()
         self.client.post(
             f"/posts/{question}/comments/",
             data={"body": self._text(1), "form_token": FIXTURES["form_token"], "website": ""},
-            headers={**self.headers, "Accept": "application/json"},
+            headers={**headers, "Accept": "application/json"},
             name="comment",
         )
 
     @task(1)
     def answer(self) -> None:
         question = random.choice(FIXTURES["question_ids"])
+        _member, headers = self._member()
         with self.client.post(
             f"/questions/{question}/answers/",
             data={"body": self._text(3), "form_token": FIXTURES["form_token"], "website": ""},
-            headers=self.headers,
+            headers=headers,
             allow_redirects=False,
             name="answer",
             catch_response=True,

@@ -91,3 +91,50 @@ def test_a_page_built_while_its_question_changed_is_not_served(
     page_cache.serve(request, question.pk, question.slug, build_during_a_change)
     again = page_cache.serve(request, question.pk, question.slug, lambda: HttpResponse("new"))
     assert again["X-Page-Cache"] == "miss" and again.content == b"new"
+
+
+def test_a_visitor_with_a_session_of_their_own_still_gets_the_cached_page(client) -> None:
+    # Search starts a session for a visitor (to group their searches); that
+    # must not cost them the cache. Pending messages in it do.
+    question = QuestionFactory()
+    url = question.get_absolute_url()
+    client.get(url)
+    session = client.session
+    session["search_support_visits"] = {"ask": 1}
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    session["_messages"] = '[["__json_message", 0, 25, "Saved."]]'
+    session.save()
+    assert "X-Page-Cache" not in client.get(url)
+
+
+@pytest.fixture
+def _lists_cached(settings) -> None:
+    settings.LIST_CACHE_SECONDS = 60
+
+
+@pytest.mark.usefixtures("_lists_cached")
+def test_a_visitor_gets_lists_from_the_cache_for_a_while_and_a_member_never(client) -> None:
+    first = QuestionFactory(title="The first question in the list")
+    assert client.get("/questions/")["X-Page-Cache"] == "miss"
+    second = QuestionFactory(title="A second question asked meanwhile")
+    cached = client.get("/questions/")
+    assert cached["X-Page-Cache"] == "hit"
+    assert first.title.encode() in cached.content and second.title.encode() not in cached.content
+    # Another address (page, sort, tag) is another page.
+    assert client.get("/questions/?sort=newest")["X-Page-Cache"] == "miss"
+    tag = first.tags.first()
+    assert client.get(f"/questions/tagged/{tag.name}/")["X-Page-Cache"] == "miss"
+    assert client.get(f"/questions/tagged/{tag.name}/")["X-Page-Cache"] == "hit"
+    member = Client()
+    member.force_login(UserFactory())
+    fresh = member.get("/questions/")
+    assert "X-Page-Cache" not in fresh and second.title.encode() in fresh.content
+
+
+@pytest.mark.usefixtures("_lists_cached")
+def test_a_missing_list_is_not_kept(client) -> None:
+    assert client.get("/questions/tagged/no-such-tag/").status_code == 404
+    again = client.get("/questions/tagged/no-such-tag/")
+    assert again.status_code == 404 and again.get("X-Page-Cache") != "hit"

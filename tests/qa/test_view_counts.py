@@ -1,38 +1,15 @@
-"""Question views buffered in Redis and written by the scheduler (qa.view_buffer).
+"""Question views buffered in Redis and written by the scheduler (entraide.counter_buffer).
 
 Runs against the machine's Redis (REDIS_URL, or 127.0.0.1:6379) under a key
 prefix of its own, removed afterwards.
 """
 
-import uuid
-from collections.abc import Iterator
-
 import pytest
-import redis
 
-from qa import services, view_buffer
+from qa import services
 from qa.models import Post
 from tests.concurrency import run_at_once
 from tests.factories import QuestionFactory
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-@pytest.fixture
-def buffered(settings) -> Iterator[None]:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.ConnectionError:
-        pytest.skip("needs Redis on 127.0.0.1:6379")
-    prefix = f"test-{uuid.uuid4().hex[:12]}"
-    settings.REDIS_URL = REDIS_URL
-    # Only the prefix: the suite's cache stays in memory (clearing a Redis
-    # cache would empty the whole database, shared with other processes).
-    locmem = "django.core.cache.backends.locmem.LocMemCache"
-    settings.CACHES = {"default": {"BACKEND": locmem, "KEY_PREFIX": prefix}}
-    yield
-    client = view_buffer.client()
-    client.delete(*view_buffer._keys())
 
 
 def _views(question: Post) -> int:
@@ -44,9 +21,9 @@ def test_views_wait_in_redis_until_the_flush_adds_them(buffered, client) -> None
     question = QuestionFactory()
     for _ in range(3):
         assert client.get(question.get_absolute_url()).status_code == 200
-    assert _views(question) == 0 and view_buffer.pending_count(question.pk) == 3
+    assert _views(question) == 0 and services.VIEWS.pending_count(question.pk) == 3
     assert services.question_views_flush() == 1
-    assert _views(question) == 3 and view_buffer.pending_count(question.pk) == 0
+    assert _views(question) == 3 and services.VIEWS.pending_count(question.pk) == 0
     assert services.question_views_flush() == 0
 
 
@@ -55,7 +32,7 @@ def test_a_flush_that_died_is_finished_by_the_next_one(buffered) -> None:
     first, second = QuestionFactory(), QuestionFactory()
     for _ in range(2):
         services.question_view_record(question_id=first.pk)
-    with view_buffer.flushing() as pending:  # a flusher takes the counts, then dies
+    with services.VIEWS.flushing() as pending:  # a flusher takes the counts, then dies
         assert pending == {first.pk: 2}
     services.question_view_record(question_id=second.pk)
     assert services.question_views_flush() == 1  # what the dead one left, first

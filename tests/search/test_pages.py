@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.db import transaction
+from django.test import Client
 
 from qa.models import Category
 from search import sync
@@ -160,3 +161,30 @@ def test_search_as_you_type_logs_one_search_not_one_per_keystroke(client, lamp_t
         "lamp blinks",
         "invoice",
     ]
+
+
+def _log_ids(html: bytes) -> set[str]:
+    return set(re.findall(rb"log=(\d+)", html))
+
+
+def test_a_visitors_cached_results_are_still_logged_each_with_its_own_id(
+    client, lamp_threads, settings
+) -> None:
+    settings.LIST_CACHE_SECONDS = 60
+    first = client.get("/search/", {"q": "lamp"})
+    second = Client().get("/search/", {"q": "lamp"})
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    logs = list(SearchLog.objects.order_by("id"))
+    assert [(log.query, log.result_count) for log in logs] == [("lamp", 2), ("lamp", 2)]
+    assert logs[0].session != logs[1].session
+    assert _log_ids(first.content) == {str(logs[0].pk).encode()}
+    assert _log_ids(second.content) == {str(logs[1].pk).encode()}
+    assert b"\x00" not in second.content
+
+
+def test_the_databases_stand_in_results_are_not_kept(client, engine_down, settings) -> None:
+    settings.LIST_CACHE_SECONDS = 60
+    QuestionFactory(title="The lamp blinks red after the update")
+    client.get("/search/", {"q": "lamp blinks"})
+    again = Client().get("/search/", {"q": "lamp blinks"})
+    assert again["X-Page-Cache"] == "miss" and SearchLog.objects.count() == 2

@@ -19,6 +19,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
 
+from api import services as api_services
 from dashboard.refresh import dashboard_refresh
 from notifications import mail
 from privacy.jobs import privacy_jobs
@@ -43,6 +44,10 @@ def _bounties_expire() -> str:
 
 def _view_counts() -> str:
     return f"views of {qa_services.question_views_flush()} question(s) written"
+
+
+def _api_key_uses() -> str:
+    return f"requests of {api_services.api_key_uses_flush()} API key(s) written"
 
 
 def _view_badges() -> str:
@@ -167,6 +172,7 @@ class Command(BaseCommand):
             Job("view_badges", options["view_badges_every"] * 60, _view_badges),
             # Views buffered in Redis (production); nothing to do without it.
             Job("view_counts", 10, _view_counts),
+            Job("api_key_uses", 10, _api_key_uses),
             # Implicit deflections: visits quiet for 30 minutes end here.
             Job("support_visits", 5 * 60, _support_visits),
             Job("notifications_send", options["mail_every"] * 60, _notifications_send),

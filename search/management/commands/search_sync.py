@@ -121,4 +121,8 @@ class Command(BaseCommand):
                 # Consume every pending notification; one wake-up drains them all.
                 for _notify in raw.notifies(timeout=0):
                     pass
+                # A busy site queues rows several times a second; a moment's
+                # wait sends them as one task, and the engine's cost is per
+                # task far more than per document.
+                self._sleep(float(settings.SEARCH["SYNC_GATHER_SECONDS"]))
                 return
