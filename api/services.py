@@ -191,13 +191,13 @@ def api_key_uses_flush() -> int:
         return 0
     moved = 0
     for counter, buffer in (("request_count", KEY_REQUESTS), ("refused_count", KEY_REFUSALS)):
-        with buffer.flushing() as pending:
-            for key_id, count in sorted(pending.items()):
-                ApiKey.objects.filter(pk=key_id).update(
-                    last_used_at=timezone.now(), **{counter: F(counter) + count}
-                )
-                buffer.done(key_id)
-                moved += 1
+
+        def write(key_id: int, count: int, counter: str = counter) -> None:
+            ApiKey.objects.filter(pk=key_id).update(
+                last_used_at=timezone.now(), **{counter: F(counter) + count}
+            )
+
+        moved += buffer.flush(write)
     return moved
 
 

@@ -13,7 +13,7 @@ but not yet removed when a flusher dies is added twice: a count may run a
 little high, never low.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -77,3 +77,15 @@ class CounterBuffer:
     def done(self, object_id: int) -> None:
         _pending, flushing_key, _lock = self.keys()
         client().hdel(flushing_key, str(object_id))
+
+    def flush(self, write: Callable[[int, int], None]) -> int:
+        """``write(object_id, count)`` each pending count (one transaction
+        each, so no lock is held while waiting for another), then drop it;
+        return how many objects moved."""
+        moved = 0
+        with self.flushing() as pending:
+            for object_id, count in sorted(pending.items()):
+                write(object_id, count)
+                self.done(object_id)
+                moved += 1
+        return moved

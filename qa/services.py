@@ -651,10 +651,8 @@ def question_views_flush() -> int:
     """
     if not settings.REDIS_URL:
         return 0
-    moved = 0
-    with VIEWS.flushing() as pending:
-        for question_id, views in sorted(pending.items()):
-            Post.objects.filter(pk=question_id).update(view_count=F("view_count") + views)
-            VIEWS.done(question_id)
-            moved += 1
-    return moved
+
+    def write(question_id: int, views: int) -> None:
+        Post.objects.filter(pk=question_id).update(view_count=F("view_count") + views)
+
+    return VIEWS.flush(write)

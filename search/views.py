@@ -33,39 +33,28 @@ def _page_number(request: HttpRequest) -> int:
     return _bounded_int(request.GET.get("page", "1"), 999) or 1
 
 
+def _log_meta(results: SearchResults) -> dict[str, Any]:
+    """What the search log keeps of a search (also kept with a cached page)."""
+    return {
+        "query": results.query,
+        "filters": results.filters.as_dict(),
+        "total": results.total,
+        "is_degraded": results.is_degraded,
+    }
+
+
 def _log(
-    request: HttpRequest,
-    source: str,
-    *,
-    query: str,
-    filters: dict[str, Any],
-    total: int,
-    is_degraded: bool,
-    session: str | None = None,
+    request: HttpRequest, source: str, meta: dict[str, Any], session: str | None = None
 ) -> int:
     entry = services.search_log_record(
         session=session or sessions.pseudonym(request),
         source=source,
-        query=query,
-        filters=filters,
-        result_count=total,
-        is_engine=not is_degraded,
+        query=meta["query"],
+        filters=meta["filters"],
+        result_count=meta["total"],
+        is_engine=not meta["is_degraded"],
     )
     return entry.pk
-
-
-def _log_results(
-    request: HttpRequest, source: str, results: SearchResults, session: str | None = None
-) -> int:
-    return _log(
-        request,
-        source,
-        query=results.query,
-        filters=results.filters.as_dict(),
-        total=results.total,
-        is_degraded=results.is_degraded,
-        session=session,
-    )
 
 
 def _toggle_url(query: str, filters: SearchFilters, name: str, value: str) -> str:
@@ -114,18 +103,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "facet_groups": facet_groups,
             "page_url": "?" + urlencode(base, doseq=True) + "&page=",
         }
-        meta = {
-            "query": results.query,
-            "filters": filters.as_dict(),
-            "total": results.total,
-            "is_degraded": results.is_degraded,
-        }
         # The database's stand-in results are not kept: the engine's should
         # be back as soon as the engine is.
-        return page_cache.Built(render(request, template, context), meta, not results.is_degraded)
+        response = render(request, template, context)
+        return page_cache.Built(response, _log_meta(results), keep=not results.is_degraded)
 
     def log(meta: page_cache.Meta) -> dict[str, str]:
-        return {LOG_ID: str(_log(request, SearchSource.SEARCH_PAGE, **meta))}
+        return {LOG_ID: str(_log(request, SearchSource.SEARCH_PAGE, meta))}
 
     return page_cache.serve_recent(request, build, log)
 
@@ -155,7 +139,7 @@ def _suggestions(request: HttpRequest, flow: str, query: str) -> dict[str, Any]:
         limit=int(settings.SEARCH["SUGGESTIONS"]),
         with_answers=flow == SupportVisit.Flow.CONTACT,
     )
-    log_id = _log_results(request, flow, results, session)
+    log_id = _log(request, flow, _log_meta(results), session)
     visit_id = None
     if results.hits:
         visit_id = _visit_for(request, flow, session, results.query)
