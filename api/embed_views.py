@@ -3,6 +3,8 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -151,12 +153,14 @@ class AnswerHelpfulView(ApiView):
             # The ledger counts help centres' visitors; members use the site's buttons.
             raise exceptions.NotAuthenticated(_("Send an API key with the feedback scope."))
         data = valid(s.HelpfulSerializer, request.data)
-        embed_selectors.answer_for_card(answer_id=pk)
-        _visit, is_new = search_services.embed_feedback_record(
-            visitor=visitor(request.META, key, ItemKind.ANSWER, pk),
-            item_kind=ItemKind.ANSWER,
-            item_id=pk,
-            is_helpful=data["helpful"],
-            query=data.get("query", ""),
-        )
+        try:
+            _visit, is_new = search_services.embed_feedback_record(
+                visitor=visitor(request.META, key, ItemKind.ANSWER, pk),
+                item_kind=ItemKind.ANSWER,
+                item_id=pk,
+                is_helpful=data["helpful"],
+                query=data.get("query", ""),
+            )
+        except ValidationError as error:  # no such visible answer
+            raise Http404(" ".join(error.messages)) from None
         return Response({"helpful": data["helpful"], "is_new": is_new})

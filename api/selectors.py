@@ -103,11 +103,7 @@ def faq_rows(*, category: str = "") -> QuerySet[FaqEntry]:
         found = Category.objects.filter(slug=category).first()
         if found is None:
             return rows.none()
-        rows = rows.filter(
-            category__tree_id=found.tree_id,
-            category__lft__gte=found.lft,
-            category__rght__lte=found.rght,
-        )
+        rows = rows.filter(category__in=found.get_descendants(include_self=True))
     return rows
 
 

@@ -1,6 +1,7 @@
 """Creating, revoking and using API credentials; one transaction each."""
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -164,6 +165,12 @@ def api_key_revoke(*, staff: Any, key: ApiKey) -> ApiKey:
     return key
 
 
+def _key_count_add(counter: str, key_id: int, count: int) -> None:
+    ApiKey.objects.filter(pk=key_id).update(
+        last_used_at=timezone.now(), **{counter: F(counter) + count}
+    )
+
+
 def api_key_record_use(*, key_id: int, refused: bool = False) -> None:
     """Count one request made with a key.
 
@@ -174,11 +181,8 @@ def api_key_record_use(*, key_id: int, refused: bool = False) -> None:
     """
     if settings.REDIS_URL:
         (KEY_REFUSALS if refused else KEY_REQUESTS).add(key_id)
-        return
-    counter = "refused_count" if refused else "request_count"
-    ApiKey.objects.filter(pk=key_id).update(
-        last_used_at=timezone.now(), **{counter: F(counter) + 1}
-    )
+    else:
+        _key_count_add("refused_count" if refused else "request_count", key_id, 1)
 
 
 def api_key_uses_flush() -> int:
@@ -189,16 +193,9 @@ def api_key_uses_flush() -> int:
     """
     if not settings.REDIS_URL:
         return 0
-    moved = 0
-    for counter, buffer in (("request_count", KEY_REQUESTS), ("refused_count", KEY_REFUSALS)):
-
-        def write(key_id: int, count: int, counter: str = counter) -> None:
-            ApiKey.objects.filter(pk=key_id).update(
-                last_used_at=timezone.now(), **{counter: F(counter) + count}
-            )
-
-        moved += buffer.flush(write)
-    return moved
+    return KEY_REQUESTS.flush(partial(_key_count_add, "request_count")) + KEY_REFUSALS.flush(
+        partial(_key_count_add, "refused_count")
+    )
 
 
 def token_record_use(*, token_id: int) -> None:

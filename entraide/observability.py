@@ -26,10 +26,6 @@ _VALID_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
 
-def current_request_id() -> str:
-    return request_id_var.get()
-
-
 class RequestIdMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

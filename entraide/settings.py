@@ -313,8 +313,8 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Sessions read from the cache and written through to the database: a
-# member's page then needs no session query (the cache is Redis in
-# production, shared by every process; see CACHES).
+# member's page then needs no session query, and with Redis (production;
+# see CACHES) every web node sees them and a Redis restart logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the small site script reads it for fetch()
@@ -442,10 +442,6 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-if REDIS_URL:
-    # Sessions are read from Redis and written through to the database, so
-    # every web node sees them and a Redis restart logs nobody out.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Anonymous question pages are cached whole for this long (qa.page_cache);
 # any change to the question drops its copy at once. 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))

@@ -638,7 +638,11 @@ def question_view_record(*, question_id: int) -> None:
     if settings.REDIS_URL:
         VIEWS.add(question_id)
     else:
-        Post.objects.filter(pk=question_id).update(view_count=F("view_count") + 1)
+        _views_add(question_id, 1)
+
+
+def _views_add(question_id: int, views: int) -> None:
+    Post.objects.filter(pk=question_id).update(view_count=F("view_count") + views)
 
 
 def question_views_flush() -> int:
@@ -651,8 +655,4 @@ def question_views_flush() -> int:
     """
     if not settings.REDIS_URL:
         return 0
-
-    def write(question_id: int, views: int) -> None:
-        Post.objects.filter(pk=question_id).update(view_count=F("view_count") + views)
-
-    return VIEWS.flush(write)
+    return VIEWS.flush(_views_add)
