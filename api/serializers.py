@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from qa.models import Category
+from search.instant import LIMIT_MAX
 
 # Input -------------------------------------------------------------------------
 
@@ -485,7 +486,7 @@ class InstantAnswersQuerySerializer(serializers.Serializer):
         help_text="The customer's text: a ticket subject, a chat message (2 to 200 characters).",
     )
     limit = serializers.IntegerField(
-        required=False, min_value=1, max_value=10, help_text="How many answers (default 5)."
+        required=False, min_value=1, max_value=LIMIT_MAX, help_text="How many answers (default 5)."
     )
 
 

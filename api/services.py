@@ -5,7 +5,6 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,11 +21,6 @@ from .models import ApiKey, PersonalAccessToken, Scope
 from .selectors import api_key_cache_key
 
 MAX_TOKENS_PER_MEMBER = 20
-
-# Requests made with each key, and those refused, waiting in Redis
-# (production) to be added to the keys' counts.
-KEY_REQUESTS = CounterBuffer("api:key-requests")
-KEY_REFUSALS = CounterBuffer("api:key-refusals")
 
 
 @dataclass(frozen=True)
@@ -171,6 +165,12 @@ def _key_count_add(counter: str, key_id: int, count: int) -> None:
     )
 
 
+# Requests made with each key, and those refused, waiting in Redis
+# (production) to be added to the keys' counts.
+KEY_REQUESTS = CounterBuffer("api:key-requests", partial(_key_count_add, "request_count"))
+KEY_REFUSALS = CounterBuffer("api:key-refusals", partial(_key_count_add, "refused_count"))
+
+
 def api_key_record_use(*, key_id: int, refused: bool = False) -> None:
     """Count one request made with a key.
 
@@ -179,10 +179,7 @@ def api_key_record_use(*, key_id: int, refused: bool = False) -> None:
     widget's calls are not each a write on one hot row; ``last_used_at``
     is then the time of that flush. Without it, a single UPDATE.
     """
-    if settings.REDIS_URL:
-        (KEY_REFUSALS if refused else KEY_REQUESTS).add(key_id)
-    else:
-        _key_count_add("refused_count" if refused else "request_count", key_id, 1)
+    (KEY_REFUSALS if refused else KEY_REQUESTS).add(key_id)
 
 
 def api_key_uses_flush() -> int:
@@ -191,11 +188,7 @@ def api_key_uses_flush() -> int:
     One UPDATE per key and counter, each on its own (no lock held while
     waiting for another); a count leaves the buffer only after its UPDATE.
     """
-    if not settings.REDIS_URL:
-        return 0
-    return KEY_REQUESTS.flush(partial(_key_count_add, "request_count")) + KEY_REFUSALS.flush(
-        partial(_key_count_add, "refused_count")
-    )
+    return KEY_REQUESTS.flush() + KEY_REFUSALS.flush()
 
 
 def token_record_use(*, token_id: int) -> None:

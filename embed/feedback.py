@@ -8,31 +8,21 @@ naming that key and the item; the post is accepted only with it, only while
 the key is still live and allowed to post feedback, and only for that item.
 """
 
-from dataclasses import dataclass
-
 from django.core import signing
 from django.utils import timezone
 
 from api.models import ApiKey, Scope
 from search.services import embed_visitor
 
+from .selectors import live_key
+
 SALT = "embed.card-feedback"
 # A card left open in a tab for a day can still be answered.
 MAX_AGE_SECONDS = 24 * 3600
 
 
-@dataclass(frozen=True)
-class CardFeedback:
-    key: ApiKey
-    item_kind: str
-    item_id: int
-
-
-def feedback_key(client: str) -> ApiKey | None:
-    """The live key with the feedback scope whose public prefix is ``client``."""
-    if not client:
-        return None
-    key = ApiKey.objects.filter(prefix=client, revoked_at__isnull=True).first()
+def with_feedback(key: ApiKey | None) -> ApiKey | None:
+    """``key`` if it may post feedback (the feedback scope)."""
     return key if key is not None and Scope.FEEDBACK in key.scopes else None
 
 
@@ -40,17 +30,16 @@ def card_token(key: ApiKey, item_kind: str, item_id: int) -> str:
     return signing.dumps([key.prefix, item_kind, item_id], salt=SALT, compress=False)
 
 
-def card_token_read(token: str, item_kind: str, item_id: int) -> CardFeedback | None:
-    """What a token allows, or None: forged, expired, for another item, or
-    its key revoked or stripped of the feedback scope since."""
+def card_token_read(token: str, item_kind: str, item_id: int) -> ApiKey | None:
+    """The key a token was given for, or None: forged, expired, for another
+    item, or its key revoked or stripped of the feedback scope since."""
     try:
         prefix, kind, object_id = signing.loads(token[:300], salt=SALT, max_age=MAX_AGE_SECONDS)
     except (signing.BadSignature, ValueError, TypeError):
         return None
     if (kind, object_id) != (item_kind, item_id):
         return None
-    key = feedback_key(str(prefix))
-    return CardFeedback(key, item_kind, item_id) if key is not None else None
+    return with_feedback(live_key(str(prefix)))
 
 
 def visitor(meta: dict[str, str], key: ApiKey, item_kind: str, item_id: int) -> str:

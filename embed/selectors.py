@@ -94,12 +94,17 @@ def answer_id_for_url(url: str, *, host: str = "") -> int:
     raise Http404("This URL is not a question or an answer.")
 
 
-def frame_ancestors(client: str | None) -> list[str]:
-    """Origins that may frame a card: the client key's, or (no client named)
-    those of every live key; none for an unknown or revoked client."""
+def live_key(prefix: str) -> ApiKey | None:
+    """The key, not revoked, whose public prefix is ``prefix``."""
+    return ApiKey.objects.filter(prefix=prefix, revoked_at__isnull=True).first() if prefix else None
+
+
+def frame_ancestors(client: str | None, key: ApiKey | None) -> list[str]:
+    """Origins that may frame a card: those of the client's ``key``, or (no
+    client named) those of every live key; none for an unknown or revoked
+    client."""
     if not client:
         return sorted(known_origins())
-    key = ApiKey.objects.filter(prefix=client, revoked_at__isnull=True).first()
     return list(key.allowed_origins) if key else []
 
 

@@ -62,14 +62,17 @@ def _card(
     prefix>`` (the prefix is public; the key is not), with a feedback form
     when that key may post feedback."""
     client = _client(request)
-    key = feedback.feedback_key(client)
+    key = selectors.live_key(client)
+    feedback_key = feedback.with_feedback(key)
     context |= {
         "client": client,
-        "feedback_token": feedback.card_token(key, item_kind, item_id) if key else "",
+        "feedback_token": feedback.card_token(feedback_key, item_kind, item_id)
+        if feedback_key
+        else "",
         "thanked": request.GET.get("sent") == "1",
     }
     response = render(request, template, context)
-    ancestors = " ".join(selectors.frame_ancestors(client)) or "'none'"
+    ancestors = " ".join(selectors.frame_ancestors(client, key)) or "'none'"
     response["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
         f"frame-ancestors {ancestors}"
@@ -115,9 +118,9 @@ def faq_card(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _helpful(request: HttpRequest, item_kind: str, item_id: int, card_url: str) -> HttpResponse:
-    allowed = feedback.card_token_read(request.POST.get("token", ""), item_kind, item_id)
+    key = feedback.card_token_read(request.POST.get("token", ""), item_kind, item_id)
     choice = request.POST.get("helpful")
-    if allowed is None or choice not in ("yes", "no"):
+    if key is None or choice not in ("yes", "no"):
         return HttpResponse(
             _("This card’s form has expired or was changed; reload the card."),
             status=400,
@@ -125,14 +128,14 @@ def _helpful(request: HttpRequest, item_kind: str, item_id: int, card_url: str) 
         )
     try:
         search_services.embed_feedback_record(
-            visitor=feedback.visitor(request.META, allowed.key, item_kind, item_id),
+            visitor=feedback.visitor(request.META, key, item_kind, item_id),
             item_kind=item_kind,
             item_id=item_id,
             is_helpful=choice == "yes",
         )
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=404, content_type="text/plain")
-    query = urlencode({"client": allowed.key.prefix, "sent": "1"})
+    query = urlencode({"client": key.prefix, "sent": "1"})
     return HttpResponseRedirect(f"{card_url}?{query}", status=303)
 
 
@@ -146,8 +149,8 @@ def _card_form(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 @_card_form
 def answer_helpful(request: HttpRequest, pk: int) -> HttpResponse:
     """A card's "Was this helpful?" for an answer, into the deflection ledger."""
-    answer = selectors.answer_for_card(answer_id=pk)
-    return _helpful(request, ItemKind.ANSWER, answer.pk, f"/embed/answers/{answer.pk}/")
+    # The service refuses an answer that is gone (a 404 here).
+    return _helpful(request, ItemKind.ANSWER, pk, f"/embed/answers/{pk}/")
 
 
 @_card_form

@@ -34,10 +34,13 @@ def client() -> redis.Redis:
 
 
 class CounterBuffer:
-    """Pending counts per object id under ``name`` (``qa:views``, say)."""
+    """Pending counts per object id under ``name`` (``qa:views``, say), added
+    to the database by ``write(object_id, count)``: at once without Redis
+    (development, tests), by ``flush`` with it."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, write: Callable[[int, int], None]) -> None:
         self.name = name
+        self.write = write
 
     def keys(self) -> tuple[str, str, str]:
         # The cache's key prefix separates sites (and load runs) sharing a Redis.
@@ -46,6 +49,9 @@ class CounterBuffer:
         return f"{base}:pending", f"{base}:flushing", f"{base}:lock"
 
     def add(self, object_id: int, amount: int = 1) -> None:
+        if not settings.REDIS_URL:
+            self.write(object_id, amount)
+            return
         pending, _flushing, _lock = self.keys()
         client().hincrby(pending, str(object_id), amount)
 
@@ -78,14 +84,16 @@ class CounterBuffer:
         _pending, flushing_key, _lock = self.keys()
         client().hdel(flushing_key, str(object_id))
 
-    def flush(self, write: Callable[[int, int], None]) -> int:
-        """``write(object_id, count)`` each pending count (one transaction
-        each, so no lock is held while waiting for another), then drop it;
-        return how many objects moved."""
+    def flush(self) -> int:
+        """Write each pending count (one transaction each, so no lock is held
+        while waiting for another), then drop it; return how many objects
+        moved."""
+        if not settings.REDIS_URL:
+            return 0  # nothing waits: ``add`` wrote it
         moved = 0
         with self.flushing() as pending:
             for object_id, count in sorted(pending.items()):
-                write(object_id, count)
+                self.write(object_id, count)
                 self.done(object_id)
                 moved += 1
         return moved

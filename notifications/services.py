@@ -23,9 +23,15 @@ from .models import Notification
 # so a pasted list of names cannot page the whole community.
 MAX_MENTIONS = 10
 # "@name" not preceded by a word character (e-mail addresses are not mentions).
-_MENTION = re.compile(r"(?<![\w@.+-])@([\w.+-]{2,150})")
+_MENTION_START = r"(?<![\w@.+-])@"
+_MENTION = re.compile(_MENTION_START + r"([\w.+-]{2,150})")
 # Code is quoted, not addressed: "@decorator" in a snippet mentions nobody.
 _CODE = re.compile(r"```.*?(```|\Z)|~~~.*?(~~~|\Z)|`[^`\n]*`", re.DOTALL)
+
+
+def mention_pattern(username: str) -> re.Pattern[str]:
+    """A mention of exactly ``username`` (not of a longer name it begins)."""
+    return re.compile(_MENTION_START + re.escape(username) + r"(?![\w.+-]*\w)", re.I)
 
 
 def _id(user: Any) -> int | None:

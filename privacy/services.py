@@ -6,7 +6,6 @@ these services only walk the registry, so a model added later plugs in there.
 
 import io
 import json
-import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Language, User
 from entraide.errors import ApplicationError
 from entraide.rendering import excerpt, plain_text, render_inline_markdown, render_markdown
+from notifications.services import mention_pattern
 from qa.models import Comment, Post
 from search import outbox
 
@@ -354,18 +354,22 @@ def _comment_rewrite(comment: Comment, rewrite: Callable[[str], str]) -> None:
 
 def _mentions_anonymise(user: User) -> None:
     """Others' "@username" mentions of an erased member become "@user<id>"."""
-    pattern = re.compile(rf"(?<![\w@.+-])@{re.escape(user.username)}(?![\w.+-]*\w)", re.I)
+    pattern = mention_pattern(user.username)
 
     def rewrite(text: str) -> str:
         return pattern.sub(f"@user{user.pk}", text)
 
+    # The database finds candidates ("@bob" also finds "@bobby"); only those
+    # that really mention the member are rewritten, re-saved and re-indexed.
     mention = f"@{user.username}"
     for post in Post.objects.select_for_update().filter(
         Q(body_source__icontains=mention) | Q(title__icontains=mention)
     ):
-        _post_rewrite(post, rewrite)
+        if pattern.search(post.title) or pattern.search(post.body_source):
+            _post_rewrite(post, rewrite)
     for comment in Comment.objects.select_for_update().filter(body_source__icontains=mention):
-        _comment_rewrite(comment, rewrite)
+        if pattern.search(comment.body_source):
+            _comment_rewrite(comment, rewrite)
 
 
 @transaction.atomic

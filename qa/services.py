@@ -42,8 +42,13 @@ from .permissions import require
 from .revisions import post_revision_baseline
 from .selectors import category_path
 
+
+def _views_add(question_id: int, views: int) -> None:
+    Post.objects.filter(pk=question_id).update(view_count=F("view_count") + views)
+
+
 # Question views waiting in Redis (production) to be added to the questions.
-VIEWS = CounterBuffer("qa:views")
+VIEWS = CounterBuffer("qa:views", _views_add)
 
 
 def _clean_fields(**cleaners: tuple[Any, Any]) -> dict[str, Any]:
@@ -635,14 +640,7 @@ def question_view_record(*, question_id: int) -> None:
     The view badges are awarded by the scheduler's sweep
     (``reputation.badges.badges_award_view_badges``), not here.
     """
-    if settings.REDIS_URL:
-        VIEWS.add(question_id)
-    else:
-        _views_add(question_id, 1)
-
-
-def _views_add(question_id: int, views: int) -> None:
-    Post.objects.filter(pk=question_id).update(view_count=F("view_count") + views)
+    VIEWS.add(question_id)
 
 
 def question_views_flush() -> int:
@@ -653,6 +651,4 @@ def question_views_flush() -> int:
     it cannot deadlock with a vote or an edit). A question's views leave the
     buffer only after its UPDATE committed.
     """
-    if not settings.REDIS_URL:
-        return 0
-    return VIEWS.flush(_views_add)
+    return VIEWS.flush()

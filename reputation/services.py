@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from entraide.links import link
 from notifications.services import notify
+from qa.models import Vote
 
 from . import privileges
 from .models import Reason, ReputationEvent
@@ -290,8 +291,6 @@ def reputation_restore_post(*, post: Any) -> None:
     spam — and the next deletion as spam costs the author again (its key
     names the deletion).
     """
-    from qa.models import Vote  # qa's services import this module
-
     vote_keys = [vote_key(pk) for pk in Vote.objects.filter(post=post).values_list("pk", flat=True)]
     deletions = ReputationEvent.objects.filter(
         post=post, reason=Reason.POST_DELETED, key__in=vote_keys, reversed_by__isnull=True

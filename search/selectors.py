@@ -11,13 +11,14 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from meilisearch.errors import MeilisearchError
@@ -555,6 +556,10 @@ def searches_without_results(*, since: Any, limit: int = 50) -> list[tuple[str, 
     return [(row["query"], row["n"]) for row in rows]
 
 
+# A backlog older than this means the search worker is stopped or stuck.
+OUTBOX_LATE_AFTER = timedelta(minutes=5)
+
+
 @dataclass
 class OutboxStatus:
     """What the search worker still owes the index, for the staff health page."""
@@ -566,9 +571,14 @@ class OutboxStatus:
     last_error_attempts: int
     next_attempt_at: datetime | None
 
+    @property
+    def is_late(self) -> bool:
+        """The oldest row has waited so long that the worker must be stopped or stuck."""
+        return self.oldest_at is not None and self.oldest_at < timezone.now() - OUTBOX_LATE_AFTER
+
 
 def outbox_status() -> OutboxStatus:
-    """The backlog, its oldest row and the most recent failure (three queries)."""
+    """The backlog, its oldest row and the most recent failure (two queries)."""
     totals = IndexOperation.objects.aggregate(
         pending=Count("id"), failing=Count("id", filter=~Q(last_error="")), oldest=Min("created_at")
     )
