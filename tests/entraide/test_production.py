@@ -1,6 +1,8 @@
 """The production shape's own behaviour: 503 when the database is down, the
-request id, JSON logs, and a clean ``check --deploy`` with production settings."""
+request id, JSON logs, a clean ``check --deploy`` with production settings,
+and gunicorn spreading requests over its processes."""
 
+import http.client
 import json
 import logging
 import os
@@ -8,8 +10,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 from django.conf import settings
 from django.db import connections
 from django.db.utils import load_backend
@@ -110,3 +114,72 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_gunicorn_closes_each_connection_so_requests_reach_every_process(tmp_path) -> None:
+    """A kept-alive connection stays with the process that accepted it, so a
+    few long-lived clients would pile onto one process (one GIL) while the
+    others idle; deploy/gunicorn.conf.py closes every connection instead."""
+    port = free_port()
+    access_log = tmp_path / "access.log"
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {
+        **inherited,
+        "DEBUG": "0",
+        "SECRET_KEY": "prod-" + "k3y" * 20,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "ENTRAIDE_VAR_DIR": str(tmp_path),
+        "WEB_CONCURRENCY": "2",
+        "GUNICORN_THREADS": "1",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_ACCESS_LOG": str(access_log),
+        "GUNICORN_PID_FILE": "",
+    }
+    for name in ("REDIS_URL", "GUNICORN_KEEPALIVE"):  # the defaults are under test
+        env.pop(name, None)
+    errors = (tmp_path / "gunicorn.log").open("wb")
+    command = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"]
+    server = subprocess.Popen(
+        [*command, "entraide.wsgi:application"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=errors,
+        stderr=errors,
+    )
+    url = f"http://127.0.0.1:{port}/healthz"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(url, timeout=1)
+                break
+            except requests.ConnectionError:
+                assert server.poll() is None and time.monotonic() < deadline, (
+                    tmp_path / "gunicorn.log"
+                ).read_text()[-3000:]
+                time.sleep(0.2)
+
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connection.request("GET", "/healthz", headers={"Connection": "keep-alive"})
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 200
+        assert response.getheader("Connection") == "close"
+        connection.close()
+
+        def client(_number: int) -> list[int]:
+            # A client that would keep its connection: requests' pooled session.
+            with requests.Session() as session:
+                return [session.get(url, timeout=5).status_code for _ in range(15)]
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            statuses = [status for batch in pool.map(client, range(6)) for status in batch]
+        assert statuses == [200] * 90
+        pids = {json.loads(line)["pid"] for line in access_log.read_text().splitlines()}
+        assert len(pids) == 2
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        errors.close()

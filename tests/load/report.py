@@ -9,6 +9,7 @@ when any request failed (the mix must run without errors).
 import csv
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,20 @@ def _memory(path: Path) -> dict[str, Any]:
     }
 
 
+def _per_process(path: Path) -> list[int]:
+    """Requests each gunicorn process served (its access log's ``pid``), most first."""
+    if not path.exists():
+        return []
+    counts: Counter[int] = Counter()
+    with path.open() as handle:
+        for line in handle:
+            try:
+                counts[json.loads(line)["pid"]] += 1
+            except (ValueError, KeyError):
+                continue  # not an access line
+    return sorted(counts.values(), reverse=True)
+
+
 def main(directory: Path) -> int:
     mix = _stats(directory / "mix_stats.csv")
     floor = (
@@ -73,6 +88,7 @@ def main(directory: Path) -> int:
             else None
         ),
         "memory": _memory(directory / "memory.csv"),
+        "requests_per_process": _per_process(directory / "access.log"),
         "load": (directory / "uptime.txt").read_text().strip().splitlines(),
         "settings": json.loads((directory / "settings.json").read_text()),
         "target_met": total["rps"] >= TARGET_RPS
@@ -99,6 +115,11 @@ def main(directory: Path) -> int:
             + ", ".join(
                 f"{s['seconds']:.0f}s {s['total_rss_mib']:.0f}" for s in memory["over_time"]
             )
+        )
+    if report["requests_per_process"]:
+        print(
+            "requests per gunicorn process (whole run): "
+            + " / ".join(f"{count:,}" for count in report["requests_per_process"])
         )
     print("load:", " | ".join(report["load"]))
     print(
