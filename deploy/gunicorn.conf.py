@@ -32,10 +32,10 @@ graceful_timeout = 20
 # clients (a proxy's connection pool, a load balancer, a load tester) pile
 # onto one process while the others idle. Closing after each response makes
 # every request a new accept, won by whichever process is free. Measured
-# with `make load`'s 60 clients: 541 / 1,077 / 3,305 requests per process
-# with 5 s keep-alive, 2,108 / 2,119 / 2,248 without, and half as many
-# requests again served. TLS ends at the proxy in front, so a new
-# connection here is a loopback or LAN handshake, not a TLS one.
+# with the load mix's 60 clients: 541 / 1,077 / 3,305 requests per process
+# with 5 s keep-alive, 2,108 / 2,119 / 2,248 without (README, *Load*). TLS
+# ends at the proxy in front, so a new connection here is a loopback or LAN
+# handshake, not a TLS one.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
