@@ -21,6 +21,7 @@ from django.test import Client
 
 from entraide.observability import JsonFormatter, RequestIdFilter
 from search.engine import free_port
+from tests.faults.processes import SiteServer
 
 
 @pytest.fixture
@@ -92,18 +93,26 @@ def test_log_lines_are_json_with_the_request_id(client) -> None:
     assert line["status_code"] == 404 and "/no-such-page/" in line["message"]
 
 
-def test_check_deploy_is_clean_with_production_settings(tmp_path) -> None:
+def _production_env(tmp_path, **overrides: str) -> dict[str, str]:
+    """This environment with production settings for a child process."""
     # The browser tests allow async-unsafe calls in this process; a deployment never does.
     inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {
+    return {
         **inherited,
         "DEBUG": "0",
         "SECRET_KEY": "prod-" + "k3y" * 20,
-        "ALLOWED_HOSTS": "help.example.com",
-        "DATABASE_URL": "postgres://entraide@127.0.0.1:5432/entraide",
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
         "ENTRAIDE_VAR_DIR": str(tmp_path),
+        **overrides,
     }
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path) -> None:
+    env = _production_env(
+        tmp_path,
+        ALLOWED_HOSTS="help.example.com",
+        DATABASE_URL="postgres://entraide@127.0.0.1:5432/entraide",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,
@@ -120,48 +129,22 @@ def test_gunicorn_closes_each_connection_so_requests_reach_every_process(tmp_pat
     """A kept-alive connection stays with the process that accepted it, so a
     few long-lived clients would pile onto one process (one GIL) while the
     others idle; deploy/gunicorn.conf.py closes every connection instead."""
-    port = free_port()
     access_log = tmp_path / "access.log"
-    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {
-        **inherited,
-        "DEBUG": "0",
-        "SECRET_KEY": "prod-" + "k3y" * 20,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "ENTRAIDE_VAR_DIR": str(tmp_path),
-        "WEB_CONCURRENCY": "2",
-        "GUNICORN_THREADS": "1",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_ACCESS_LOG": str(access_log),
-        "GUNICORN_PID_FILE": "",
-    }
+    env = _production_env(
+        tmp_path,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        WEB_CONCURRENCY="2",
+        GUNICORN_THREADS="1",
+        GUNICORN_ACCESS_LOG=str(access_log),
+        GUNICORN_PID_FILE="",
+    )
     for name in ("REDIS_URL", "GUNICORN_KEEPALIVE"):  # the defaults are under test
         env.pop(name, None)
-    errors = (tmp_path / "gunicorn.log").open("wb")
-    command = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"]
-    server = subprocess.Popen(
-        [*command, "entraide.wsgi:application"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=errors,
-        stderr=errors,
-    )
-    url = f"http://127.0.0.1:{port}/healthz"
+    server = SiteServer(env, tmp_path, gunicorn=True)
+    server.start()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(url, timeout=1)
-                break
-            except requests.ConnectionError:
-                assert server.poll() is None and time.monotonic() < deadline, (
-                    tmp_path / "gunicorn.log"
-                ).read_text()[-3000:]
-                time.sleep(0.2)
-
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
         connection.request("GET", "/healthz", headers={"Connection": "keep-alive"})
         response = connection.getresponse()
         response.read()
@@ -172,7 +155,9 @@ def test_gunicorn_closes_each_connection_so_requests_reach_every_process(tmp_pat
         def client(_number: int) -> list[int]:
             # A client that would keep its connection: requests' pooled session.
             with requests.Session() as session:
-                return [session.get(url, timeout=5).status_code for _ in range(15)]
+                return [
+                    session.get(f"{server.url}/healthz", timeout=5).status_code for _ in range(15)
+                ]
 
         with ThreadPoolExecutor(max_workers=6) as pool:
             statuses = [status for batch in pool.map(client, range(6)) for status in batch]
@@ -180,6 +165,4 @@ def test_gunicorn_closes_each_connection_so_requests_reach_every_process(tmp_pat
         pids = {json.loads(line)["pid"] for line in access_log.read_text().splitlines()}
         assert len(pids) == 2
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        errors.close()
+        server.stop()

@@ -98,9 +98,18 @@ class Process:
 
 
 class SiteServer(Process):
-    def __init__(self, env: dict[str, str], log_dir: Path) -> None:
+    """The site on a free loopback port: Django's runserver, or gunicorn with
+    the production config (deploy/gunicorn.conf.py)."""
+
+    def __init__(self, env: dict[str, str], log_dir: Path, *, gunicorn: bool = False) -> None:
         self.port = free_port()
-        command = [sys.executable, MANAGE, "runserver", f"127.0.0.1:{self.port}", "--noreload"]
+        address = f"127.0.0.1:{self.port}"
+        if gunicorn:
+            config = str(ROOT / "deploy" / "gunicorn.conf.py")
+            command = [sys.executable, "-m", "gunicorn", "-c", config, "--bind", address]
+            command.append("entraide.wsgi:application")
+        else:
+            command = [sys.executable, MANAGE, "runserver", address, "--noreload"]
         super().__init__("site", command, env, log_dir)
 
     @property
