@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from entraide.rendering import render_markdown
+from qa.personal_data import contributions_reindex
 
 from .models import Language, LoginRecord, User
 
@@ -43,7 +44,11 @@ def profile_update(
         raise ValidationError({"about": message})
     if preferred_language not in Language.values:
         raise ValidationError({"preferred_language": _("Choose English or French.")})
+    renamed = user.public_name
     user.display_name = display_name.strip()
+    if user.public_name != renamed:
+        # Their posts show the name: in search results and on the cached pages.
+        contributions_reindex(user)
     user.about_source = about
     user.about_html = render_markdown(about) if about.strip() else ""
     user.website_url = website.strip()

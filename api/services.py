@@ -8,11 +8,10 @@ from urllib.parse import urlsplit
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from entraide.counter_buffer import CounterBuffer
+from entraide.counter_buffer import CounterBuffer, add_counts
 from entraide.errors import ApplicationError
 
 from . import credentials
@@ -159,10 +158,8 @@ def api_key_revoke(*, staff: Any, key: ApiKey) -> ApiKey:
     return key
 
 
-def _key_count_add(counter: str, key_id: int, count: int) -> None:
-    ApiKey.objects.filter(pk=key_id).update(
-        last_used_at=timezone.now(), **{counter: F(counter) + count}
-    )
+def _key_count_add(counter: str, counts: dict[int, int]) -> None:
+    add_counts(ApiKey, counter, counts, last_used_at=timezone.now())
 
 
 # Requests made with each key, and those refused, waiting in Redis

@@ -20,6 +20,11 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", str(_cores + 1)))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A process takes no more connections than it has threads: one whose threads
+# are all busy stops accepting, and the next request waits in the kernel's
+# queue for whichever process frees a thread first, not in this process's
+# own queue behind requests still running (gunicorn's default is 1,000).
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", str(threads)))
 # Load the application once and fork: workers share its memory pages.
 preload_app = True
 # Bounded memory: a worker is replaced after this many requests (spread out).

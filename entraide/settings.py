@@ -442,9 +442,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# Anonymous question pages are cached whole for this long (qa.page_cache);
+# Anonymous question pages are cached whole for at most this long, a recent
+# thread for a tenth of its newest date's age (qa.page_cache.seconds_for);
 # any change to the question drops its copy at once. 0 turns it off.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600" if REDIS_URL else "0"))
 # Visitors' lists and search results, and the API's instant answers, are
 # cached this long whatever changes (qa.page_cache, search.instant). 0 turns
 # it off.

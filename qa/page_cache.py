@@ -5,14 +5,15 @@ threads, lists and searches, which all look alike to them; rendering one
 costs several milliseconds of Python each time. So a visitor's page is kept
 in the site's cache (Redis in production) and served from there. Two kinds:
 
-- **Question pages** (``serve``), kept for ``PAGE_CACHE_SECONDS`` until the
-  question changes. Each question has a version token in the cache, and a
-  change replaces it after commit: everything that re-indexes the question
-  (``search.outbox``) and a saved or deleted comment or bounty, with the
-  time limit as the bound for what shows on the page but lives elsewhere (an
-  author's reputation). A page is stored with the token read *before* it
-  was built, so a page built from data that changed meanwhile is never
-  served.
+- **Question pages** (``serve``), kept until the question changes. Each
+  question has a version token in the cache, and a change replaces it after
+  commit: everything that re-indexes the question (``search.outbox``: an
+  edit, answer, vote, accept, a member's new name or erasure) and a saved or
+  deleted comment or bounty. A page is stored with the token read *before*
+  it was built, so a page built from data that changed meanwhile is never
+  served. The time limit (``seconds_for``) bounds what the page prints but
+  no change announces: its "3 mins ago" dates, which age, and the authors'
+  reputation and the view count, which move on their own.
 - **Lists and search results** (``serve_recent``, ``for_visitors``), kept
   for ``LIST_CACHE_SECONDS`` whatever changes: every answer, vote or edit
   changes some list, so a version would be replaced several times a second
@@ -32,6 +33,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import wraps
 from typing import Any, NamedTuple
 
@@ -41,6 +43,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.translation import get_language
 
 _TOKEN_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
@@ -55,16 +58,32 @@ Fill = Callable[[Meta], dict[str, str]]
 
 
 class Built(NamedTuple):
-    """A page just built for ``serve_recent``: what ``fill`` needs, and
-    whether the page may be kept for other visitors."""
+    """A page just built: for ``serve_recent``, what ``fill`` needs and
+    whether the page may be kept for other visitors; for ``serve``, how long
+    it may be kept (``seconds_for``)."""
 
     response: HttpResponse
     meta: Meta | None = None
     keep: bool = True
+    seconds: int | None = None
 
 
 def _seconds() -> int:
     return int(settings.PAGE_CACHE_SECONDS)
+
+
+def seconds_for(newest: datetime) -> int:
+    """How long a question page whose newest date is ``newest`` may be kept.
+
+    A tenth of that date's age, between a minute and ``PAGE_CACHE_SECONDS``:
+    the page prints its dates as "3 mins ago", "5 hours ago", "2 days ago",
+    so none is ever more than a tenth of its age (or a minute) behind, while
+    the long tail of old threads, which change rarely and are read now and
+    then, stays in the cache between two readers.
+    """
+    longest = _seconds()
+    age = (timezone.now() - newest).total_seconds()
+    return max(min(60, longest), min(longest, int(age // 10)))
 
 
 def _recent_seconds() -> int:
@@ -122,9 +141,10 @@ def questions_changed(question_ids: Iterable[int]) -> None:
 
 
 def serve(
-    request: HttpRequest, question_id: int, slug: str, build: Callable[[], HttpResponse]
+    request: HttpRequest, question_id: int, slug: str, build: Callable[[], Built]
 ) -> HttpResponse:
-    """The visitor's question page from the cache, or ``build()``'s, stored for the next one."""
+    """The visitor's question page from the cache, or ``build()``'s, stored
+    for the next one (as long as ``build()`` says, at most ``PAGE_CACHE_SECONDS``)."""
     language = get_language()
     version_key, page_key = _version_key(question_id), _page_key(question_id, language)
     found = cache.get_many([version_key, page_key])
@@ -132,15 +152,17 @@ def serve(
     entry = found.get(page_key)
     if version is not None and isinstance(entry, _Entry) and entry.version == version:
         if entry.slug != slug:
-            return build()  # the view redirects to the page's current address
+            return build().response  # the view redirects to the page's current address
         return _served(request, entry, {})
     if version is None:
         version = secrets.token_hex(8)
         if not cache.add(version_key, version, timeout=_seconds() * 2):
             version = cache.get(version_key)  # another process made one first
-    response = build()
+    built = build()
+    response = built.response
     if response.status_code == 200 and version is not None and not response.cookies:
-        _store(page_key, _seconds(), version, slug, response, {})
+        seconds = min(built.seconds or _seconds(), _seconds())
+        _store(page_key, seconds, version, slug, response, {})
     response["X-Page-Cache"] = "miss"
     return response
 

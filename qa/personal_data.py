@@ -79,8 +79,10 @@ def _votes(user: Any) -> list[Any]:
     )
 
 
-def _reindex_contributions(user: Any) -> None:
-    """Queue every question whose search document may show the member's name."""
+def contributions_reindex(user: Any) -> None:
+    """Queue every question whose search document or page may show the
+    member's name (after an erasure or a new name; this also drops the
+    cached pages of those questions)."""
     asked_or_answered = Post.objects.filter(author=user).values_list("parent_id", "pk", "post_type")
     question_ids = {parent_id or pk for parent_id, pk, _ in asked_or_answered}
     for post_id, parent_id in Comment.objects.filter(author=user).values_list(
@@ -94,7 +96,7 @@ register(
     "posts",
     description="Questions and answers with their revisions (kept, attributed to user<id>).",
     export=_posts,
-    erase=_reindex_contributions,
+    erase=contributions_reindex,
     models=("qa.Post", "reversion.Revision", "versioning.RevisionInfo"),
 )
 register(

@@ -1,6 +1,7 @@
 """Reads for the Q&A pages, each in a fixed number of queries."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -162,6 +163,14 @@ class QuestionPage:
 
     def comments_for(self, post: Post) -> list[Comment]:
         return self.comments.get(post.pk, [])
+
+    def newest_date(self) -> datetime:
+        """The most recent date the page prints (how long it may be cached)."""
+        posts = [self.question, *self.answers]
+        dates = [self.question.last_activity_at]
+        dates += [date for post in posts for date in (post.created_at, post.edited_at) if date]
+        dates += [c.created_at for post in posts for c in self.comments_for(post)]
+        return max(dates)
 
     def participants(self) -> list[dict[str, str]]:
         """The asker, answerers and commenters, once each: whom a member can

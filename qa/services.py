@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from entraide.counter_buffer import CounterBuffer
+from entraide.counter_buffer import CounterBuffer, add_counts
 from entraide.errors import ApplicationError
 from entraide.links import link
 from entraide.rendering import excerpt, plain_text, render_inline_markdown, render_markdown
@@ -43,8 +43,8 @@ from .revisions import post_revision_baseline
 from .selectors import category_path
 
 
-def _views_add(question_id: int, views: int) -> None:
-    Post.objects.filter(pk=question_id).update(view_count=F("view_count") + views)
+def _views_add(views: dict[int, int]) -> None:
+    add_counts(Post, "view_count", views)
 
 
 # Question views waiting in Redis (production) to be added to the questions.
@@ -646,9 +646,8 @@ def question_view_record(*, question_id: int) -> None:
 def question_views_flush() -> int:
     """Add the buffered views to their questions; return how many questions moved.
 
-    One UPDATE ... SET view_count = view_count + n per question, each on its
-    own (a flush never holds one row's lock while waiting for another's, so
-    it cannot deadlock with a vote or an edit). A question's views leave the
+    One UPDATE per batch of questions, their rows locked in id order
+    (``entraide.counter_buffer.add_counts``). A batch's views leave the
     buffer only after its UPDATE committed.
     """
     return VIEWS.flush()

@@ -162,23 +162,24 @@ def _render_page(
 
 
 def question_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
-    def build() -> HttpResponse:
+    def build() -> page_cache.Built:
         return _question_detail(request, pk, slug)
 
     if page_cache.is_cacheable(request):
         response = page_cache.serve(request, pk, slug, build)
     else:
-        response = build()
+        response = build().response
     if response.status_code == 200:
         services.question_view_record(question_id=pk)
     return response
 
 
-def _question_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+def _question_detail(request: HttpRequest, pk: int, slug: str) -> page_cache.Built:
     page = selectors.question_page(question_id=pk, viewer=request.user)
     if slug != page.question.slug:
-        return redirect(page.question, permanent=True)
-    return _render_page(request, page)
+        return page_cache.Built(redirect(page.question, permanent=True))
+    seconds = page_cache.seconds_for(page.newest_date())
+    return page_cache.Built(_render_page(request, page), seconds=seconds)
 
 
 def answer_link(request: HttpRequest, pk: int) -> HttpResponse:

@@ -10,6 +10,7 @@ import csv
 import json
 import sys
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,41 @@ def _per_process(path: Path) -> list[int]:
     return sorted(counts.values(), reverse=True)
 
 
+def _measured(directory: Path) -> tuple[datetime, datetime] | None:
+    """The mix's measured minutes: from the end of its warm-up to its end
+    (run-load writes when the mix started)."""
+    started = directory / "mix_started.txt"
+    if not started.exists():
+        return None
+    settings = json.loads((directory / "settings.json").read_text())
+    start = float(started.read_text()) + float(settings.get("LOAD_WARMUP_SECONDS", 0))
+    end = start + float(settings["run_time"].rstrip("s"))
+    return datetime.fromtimestamp(start).astimezone(), datetime.fromtimestamp(end).astimezone()
+
+
+def _cache_hits(path: Path, window: tuple[datetime, datetime] | None) -> dict[str, dict[str, int]]:
+    """Visitors' cached pages served and built in ``window`` (the measured
+    minutes), from the access log's ``cache`` field: question pages apart,
+    lists and search results together."""
+    counts: dict[str, Counter[str]] = {"question pages": Counter(), "lists and searches": Counter()}
+    if window is None or not path.exists():
+        return {}
+    with path.open() as handle:
+        for line in handle:
+            try:
+                entry = json.loads(line)
+                at = datetime.fromisoformat(entry["time"])
+            except (ValueError, KeyError):
+                continue
+            if entry.get("cache") not in ("hit", "miss") or not window[0] <= at < window[1]:
+                continue
+            parts = entry["path"].split("/")
+            question = len(parts) > 3 and parts[2].isdigit()
+            kind = "question pages" if question else "lists and searches"
+            counts[kind][entry["cache"]] += 1
+    return {kind: dict(counter) for kind, counter in counts.items() if counter}
+
+
 def main(directory: Path) -> int:
     mix = _stats(directory / "mix_stats.csv")
     floor = (
@@ -89,6 +125,7 @@ def main(directory: Path) -> int:
         ),
         "memory": _memory(directory / "memory.csv"),
         "requests_per_process": _per_process(directory / "access.log"),
+        "cache_hits_measured": _cache_hits(directory / "access.log", _measured(directory)),
         "load": (directory / "uptime.txt").read_text().strip().splitlines(),
         "settings": json.loads((directory / "settings.json").read_text()),
         "target_met": total["rps"] >= TARGET_RPS
@@ -120,6 +157,12 @@ def main(directory: Path) -> int:
         print(
             "requests per gunicorn process (whole run): "
             + " / ".join(f"{count:,}" for count in report["requests_per_process"])
+        )
+    for kind, counts in report["cache_hits_measured"].items():
+        served = counts.get("hit", 0) + counts.get("miss", 0)
+        print(
+            f"visitors' {kind} from the cache (measured minutes): "
+            f"{counts.get('hit', 0) / served:.0%} of {served:,}"
         )
     print("load:", " | ".join(report["load"]))
     print(

@@ -1,12 +1,16 @@
 """Visitors' question pages from the cache (qa.page_cache)."""
 
 import re
+import time
+from datetime import timedelta
 
 import pytest
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.services import profile_update
 from qa import page_cache, services
 from qa.models import Post
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
@@ -83,14 +87,62 @@ def test_a_page_built_while_its_question_changed_is_not_served(
     question = QuestionFactory()
     request = RequestFactory().get(question.get_absolute_url())
 
-    def build_during_a_change() -> HttpResponse:
+    def build_during_a_change() -> page_cache.Built:
         with django_capture_on_commit_callbacks(execute=True):
             page_cache.questions_changed([question.pk])
-        return HttpResponse("built from data that just changed")
+        return page_cache.Built(HttpResponse("built from data that just changed"))
 
     page_cache.serve(request, question.pk, question.slug, build_during_a_change)
-    again = page_cache.serve(request, question.pk, question.slug, lambda: HttpResponse("new"))
+    again = page_cache.serve(
+        request, question.pk, question.slug, lambda: page_cache.Built(HttpResponse("new"))
+    )
     assert again["X-Page-Cache"] == "miss" and again.content == b"new"
+
+
+def test_a_page_is_kept_a_tenth_of_its_newest_dates_age_between_a_minute_and_the_limit(
+    settings,
+) -> None:
+    settings.PAGE_CACHE_SECONDS = 3600
+    now = timezone.now()
+    assert page_cache.seconds_for(now) == 60
+    assert page_cache.seconds_for(now - timedelta(hours=5)) == 1800
+    assert page_cache.seconds_for(now - timedelta(days=2)) == 3600
+    settings.PAGE_CACHE_SECONDS = 30
+    assert page_cache.seconds_for(now - timedelta(days=2)) == 30
+
+
+def test_a_fresh_thread_is_rebuilt_after_a_minute_and_an_old_one_kept_longer(
+    client, settings, monkeypatch
+) -> None:
+    # A page says "just now" or "3 mins ago": kept an hour, it would lie.
+    settings.PAGE_CACHE_SECONDS = 3600
+    fresh, old = QuestionFactory(), QuestionFactory()
+    two_days_ago = timezone.now() - timedelta(days=2)
+    Post.objects.filter(pk=old.pk).update(created_at=two_days_ago, last_activity_at=two_days_ago)
+    for question in (fresh, old):
+        assert client.get(question.get_absolute_url())["X-Page-Cache"] == "miss"
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 61)  # the cache's clock
+    assert client.get(fresh.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert client.get(old.get_absolute_url())["X-Page-Cache"] == "hit"
+    monkeypatch.setattr(time, "time", lambda: real_time() + 3601)
+    assert client.get(old.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_a_new_name_drops_the_cached_pages_that_show_the_old_one(
+    client, django_capture_on_commit_callbacks
+) -> None:
+    answer = AnswerFactory()
+    url = answer.parent.get_absolute_url()
+    client.get(url)
+    profile = {"about": "", "website": "", "location": "", "preferred_language": "en"}
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        profile_update(user=answer.author, display_name=answer.author.public_name, **profile)
+    assert callbacks == []  # the same name: nothing to redo
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(user=answer.author, display_name="Renamed Member", **profile)
+    page = client.get(url)
+    assert page["X-Page-Cache"] == "miss" and b"Renamed Member" in page.content
 
 
 def test_a_visitor_with_a_session_of_their_own_still_gets_the_cached_page(client) -> None:
