@@ -23,6 +23,7 @@ import itertools
 import json
 import os
 import random
+from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,22 @@ def _keep_runner(environment: Any, **kwargs: Any) -> None:
         gevent.spawn_later(WARMUP_SECONDS, environment.runner.stats.reset_all)
 
 
-class Reader(FastHttpUser):
+class BrowserUser(FastHttpUser):
+    """Keeps the site's cookies as a browser does.
+
+    The site sets them ``Secure`` (it is served over HTTPS by the proxy in
+    front, which the X-Forwarded-Proto header stands for here); a cookie jar
+    would not send them back over this plain-HTTP loopback, and every search
+    would start a new session, which no browser makes the site do.
+    """
+
+    abstract = True
+
+    def on_start(self) -> None:
+        self.client.cookiejar.set_policy(DefaultCookiePolicy(secure_protocols=("https", "http")))
+
+
+class Reader(BrowserUser):
     """A visitor without an account (80 % of the requests)."""
 
     abstract = PHASE != "mix"
@@ -100,7 +116,7 @@ class Reader(FastHttpUser):
         self.client.get("/search/", params={"q": term}, headers=PROXY, name="search page")
 
 
-class ApiClient(FastHttpUser):
+class ApiClient(BrowserUser):
     """A help centre's widget asking for instant answers (15 %)."""
 
     abstract = PHASE != "mix"
