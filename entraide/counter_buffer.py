@@ -37,9 +37,11 @@ Counts = dict[int, int]
 def add_counts(model: type[models.Model], field: str, counts: Counts, **also: Any) -> None:
     """Add each amount to its row's ``field`` in one UPDATE (and set ``also``).
 
-    The rows are locked first, in id order, as every service that locks
-    several rows here does: a flush holding some of them cannot wait in a
-    cycle with a vote or an edit holding another.
+    The rows are locked first, in id order (as serial voting's reversal
+    locks its posts), and held for the milliseconds of one statement. The
+    services lock one question (or key) at a time, so they and a batch may
+    wait for each other but never in a cycle. A batch that fails leaves its
+    counts in the buffer for the next flush.
     """
     rows = model._default_manager.filter(pk__in=counts)
     if len(counts) == 1:  # one row (no Redis: a count at a time): its UPDATE's lock only
