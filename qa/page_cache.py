@@ -144,7 +144,7 @@ def serve(
     request: HttpRequest, question_id: int, slug: str, build: Callable[[], Built]
 ) -> HttpResponse:
     """The visitor's question page from the cache, or ``build()``'s, stored
-    for the next one (as long as ``build()`` says, at most ``PAGE_CACHE_SECONDS``)."""
+    for the next one (as long as ``build()`` says, else ``PAGE_CACHE_SECONDS``)."""
     language = get_language()
     version_key, page_key = _version_key(question_id), _page_key(question_id, language)
     found = cache.get_many([version_key, page_key])
@@ -161,8 +161,7 @@ def serve(
     built = build()
     response = built.response
     if response.status_code == 200 and version is not None and not response.cookies:
-        seconds = min(built.seconds or _seconds(), _seconds())
-        _store(page_key, seconds, version, slug, response, {})
+        _store(page_key, built.seconds or _seconds(), version, slug, response, {})
     response["X-Page-Cache"] = "miss"
     return response
 

@@ -72,13 +72,11 @@ def _per_process(path: Path) -> list[int]:
     return sorted(counts.values(), reverse=True)
 
 
-def _measured(directory: Path) -> tuple[datetime, datetime] | None:
+def _measured(started: Path, settings: dict[str, Any]) -> tuple[datetime, datetime] | None:
     """The mix's measured minutes: from the end of its warm-up to its end
-    (run-load writes when the mix started)."""
-    started = directory / "mix_started.txt"
+    (``started``: when run-load started the mix)."""
     if not started.exists():
         return None
-    settings = json.loads((directory / "settings.json").read_text())
     start = float(started.read_text()) + float(settings.get("LOAD_WARMUP_SECONDS", 0))
     end = start + float(settings["run_time"].rstrip("s"))
     return datetime.fromtimestamp(start).astimezone(), datetime.fromtimestamp(end).astimezone()
@@ -115,6 +113,8 @@ def main(directory: Path) -> int:
     total = next(row for row in mix if row["name"] == "Aggregated")
     by_name = {row["name"]: row for row in floor}
     page, trivial = by_name.get("question page"), by_name.get("trivial view (/healthz)")
+    settings = json.loads((directory / "settings.json").read_text())
+    measured = _measured(directory / "mix_started.txt", settings)
     report = {
         "mix": mix,
         "floor": floor,
@@ -125,9 +125,9 @@ def main(directory: Path) -> int:
         ),
         "memory": _memory(directory / "memory.csv"),
         "requests_per_process": _per_process(directory / "access.log"),
-        "cache_hits_measured": _cache_hits(directory / "access.log", _measured(directory)),
+        "cache_hits_measured": _cache_hits(directory / "access.log", measured),
         "load": (directory / "uptime.txt").read_text().strip().splitlines(),
-        "settings": json.loads((directory / "settings.json").read_text()),
+        "settings": settings,
         "target_met": total["rps"] >= TARGET_RPS
         and total["p95_ms"] <= TARGET_P95_MS
         and total["failures"] == 0,
