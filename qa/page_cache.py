@@ -11,13 +11,15 @@ in the site's cache (Redis in production) and served from there. Two kinds:
   edit, answer, vote, accept, a member's new name or erasure) and a saved or
   deleted comment or bounty. A page is stored with the token read *before*
   it was built, so a page built from data that changed meanwhile is never
-  served. The time limit (``seconds_for``) bounds what the page prints but
-  no change announces: its "3 mins ago" dates, which age, and the authors'
-  reputation and the view count, which move on their own.
+  served. A vote is the exception (``questions_voted``): it only moves a
+  score, and the page is kept until it is a minute old. The time limit
+  (``seconds_for``) bounds what the page prints but no change announces:
+  its "3 mins ago" dates, which age, and the authors' reputation and the
+  view count, which move on their own.
 - **Lists and search results** (``serve_recent``, ``for_visitors``), kept
   for ``LIST_CACHE_SECONDS`` whatever changes: every answer, vote or edit
   changes some list, so a version would be replaced several times a second
-  on a busy site, and a visitor seeing a list half a minute old loses
+  on a busy site, and a visitor seeing a list a minute old loses
   nothing (a member, who may have just posted, always gets a fresh one).
 
 Only a GET from a visitor who is not logged in and has no pending messages
@@ -31,6 +33,7 @@ and what the caller's ``fill`` puts in per request (the search log's id).
 import hashlib
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -86,12 +89,20 @@ def seconds_for(newest: datetime) -> int:
     return max(min(60, longest), min(longest, int(age // 10)))
 
 
+# A vote's new score reaches visitors' cached pages within this many seconds.
+VOTE_SECONDS = 60
+
+
 def _recent_seconds() -> int:
     return int(settings.LIST_CACHE_SECONDS)
 
 
 def _version_key(question_id: int) -> str:
     return f"qa:page-version:{question_id}"
+
+
+def _voted_key(question_id: int) -> str:
+    return f"qa:page-voted:{question_id}"
 
 
 def _page_key(question_id: int, language: str) -> str:
@@ -111,6 +122,7 @@ class _Entry:
     content_type: str
     content: bytes
     meta: Meta = field(default_factory=dict)
+    built_at: float = 0.0  # time.time() when its build started
 
 
 def is_visitor(request: HttpRequest) -> bool:
@@ -140,6 +152,35 @@ def questions_changed(question_ids: Iterable[int]) -> None:
     transaction.on_commit(bump)
 
 
+def questions_voted(question_ids: Iterable[int]) -> None:
+    """A vote moved a score on these questions: once the transaction commits,
+    their cached pages are kept until they are ``VOTE_SECONDS`` old, not
+    dropped at once (``_shows_votes``).
+
+    A popular thread is voted on every few seconds; dropping its page at each
+    vote had nearly every reader rebuild it (the most expensive page of the
+    site). A score a minute behind misleads no visitor: they cannot vote, and
+    the voter, a member, always gets a fresh page.
+    """
+    ids = set(question_ids)
+    if not ids or _seconds() <= 0:
+        return
+
+    def mark() -> None:
+        now = time.time()
+        cache.set_many({_voted_key(pk): now for pk in ids}, timeout=_seconds() * 2)
+
+    transaction.on_commit(mark)
+
+
+def _shows_votes(entry: "_Entry", voted_at: float | None) -> bool:
+    """The page may be served: it was built after the last vote, or a vote it
+    does not show is at most ``VOTE_SECONDS`` behind (it is younger than that)."""
+    return (
+        voted_at is None or voted_at < entry.built_at or time.time() - entry.built_at < VOTE_SECONDS
+    )
+
+
 def serve(
     request: HttpRequest, question_id: int, slug: str, build: Callable[[], Built]
 ) -> HttpResponse:
@@ -147,10 +188,16 @@ def serve(
     for the next one (as long as ``build()`` says, else ``PAGE_CACHE_SECONDS``)."""
     language = get_language()
     version_key, page_key = _version_key(question_id), _page_key(question_id, language)
-    found = cache.get_many([version_key, page_key])
+    voted_key = _voted_key(question_id)
+    found = cache.get_many([version_key, voted_key, page_key])
     version = found.get(version_key)
     entry = found.get(page_key)
-    if version is not None and isinstance(entry, _Entry) and entry.version == version:
+    if (
+        version is not None
+        and isinstance(entry, _Entry)
+        and entry.version == version
+        and _shows_votes(entry, found.get(voted_key))
+    ):
         if entry.slug != slug:
             return build().response  # the view redirects to the page's current address
         return _served(request, entry, {})
@@ -158,10 +205,12 @@ def serve(
         version = secrets.token_hex(8)
         if not cache.add(version_key, version, timeout=_seconds() * 2):
             version = cache.get(version_key)  # another process made one first
+    # Before the build: a vote committed while it reads is not on the page.
+    started = time.time()
     built = build()
     response = built.response
     if response.status_code == 200 and version is not None and not response.cookies:
-        _store(page_key, built.seconds or _seconds(), version, slug, response, {})
+        _store(page_key, built.seconds or _seconds(), version, slug, response, {}, started)
     response["X-Page-Cache"] = "miss"
     return response
 
@@ -215,7 +264,13 @@ def _served(request: HttpRequest, entry: _Entry, values: dict[str, str]) -> Http
 
 
 def _store(
-    key: str, seconds: int, version: str, slug: str, response: HttpResponse, meta: Meta
+    key: str,
+    seconds: int,
+    version: str,
+    slug: str,
+    response: HttpResponse,
+    meta: Meta,
+    built_at: float = 0.0,
 ) -> None:
     content = response.content
     tokens = set(_TOKEN_INPUT.findall(content))
@@ -223,4 +278,5 @@ def _store(
         return  # not the one-token page this module knows how to share
     for token in tokens:
         content = content.replace(token, _PLACEHOLDER)
-    cache.set(key, _Entry(version, slug, response["Content-Type"], content, meta), timeout=seconds)
+    entry = _Entry(version, slug, response["Content-Type"], content, meta, built_at)
+    cache.set(key, entry, timeout=seconds)

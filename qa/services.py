@@ -366,7 +366,7 @@ def vote_cast(*, voter: Any, post: Post, value: int) -> VoteResult:
     post.score = Post.objects.values_list("score", flat=True).get(pk=post.pk)
     if value:
         badges.badges_after_vote(vote=vote, post=post)
-    outbox.enqueue_question(post.question_id)
+    outbox.enqueue_question(post.question_id, score_only=True)
     return VoteResult(score=post.score, value=value)
 
 

@@ -18,8 +18,12 @@ from .models import DocumentKind, IndexOperation
 NOTIFY_CHANNEL = "entraide_search_outbox"
 
 
-def enqueue(kind: str, object_ids: Iterable[int]) -> None:
-    """Queue the documents of ``kind`` with these ids for re-indexing."""
+def enqueue(kind: str, object_ids: Iterable[int], *, score_only: bool = False) -> None:
+    """Queue the documents of ``kind`` with these ids for re-indexing.
+
+    ``score_only``: a vote, which moved nothing but a score; the questions'
+    cached pages end within a minute instead of at once (``qa.page_cache``).
+    """
     if not transaction.get_connection().in_atomic_block:
         # A row written outside the change's transaction could commit without it.
         raise RuntimeError("search.outbox.enqueue must run inside the changing transaction")
@@ -27,15 +31,18 @@ def enqueue(kind: str, object_ids: Iterable[int]) -> None:
     IndexOperation.objects.bulk_create(IndexOperation(kind=kind, object_id=pk) for pk in ids)
     if kind == DocumentKind.QUESTION:
         # What changes a question's document changes its page too.
-        page_cache.questions_changed(ids)
+        if score_only:
+            page_cache.questions_voted(ids)
+        else:
+            page_cache.questions_changed(ids)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"NOTIFY {NOTIFY_CHANNEL}")
 
 
-def enqueue_question(question_id: int) -> None:
+def enqueue_question(question_id: int, *, score_only: bool = False) -> None:
     """A question's document holds its answers, so any post change re-indexes the question."""
-    enqueue(DocumentKind.QUESTION, [question_id])
+    enqueue(DocumentKind.QUESTION, [question_id], score_only=score_only)
 
 
 def enqueue_settings() -> None:

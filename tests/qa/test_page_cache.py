@@ -38,9 +38,7 @@ def test_a_visitor_gets_the_cached_page_and_the_view_still_counts(
     assert Post.objects.get(pk=question.pk).view_count == 2
 
 
-def test_a_comment_or_a_vote_drops_the_cached_page(
-    client, django_capture_on_commit_callbacks
-) -> None:
+def test_a_comment_drops_the_cached_page(client, django_capture_on_commit_callbacks) -> None:
     answer = AnswerFactory()
     url = answer.parent.get_absolute_url()
     client.get(url)
@@ -51,9 +49,55 @@ def test_a_comment_or_a_vote_drops_the_cached_page(
     page = client.get(url)
     assert page["X-Page-Cache"] == "miss" and b"Fresh comment, long enough." in page.content
     assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_a_vote_reaches_the_cached_page_within_a_minute_of_its_build(
+    client, settings, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    # An old thread, whose page is otherwise kept an hour (seconds_for).
+    settings.PAGE_CACHE_SECONDS = 3600
+    answer = AnswerFactory()
+    two_days_ago = timezone.now() - timedelta(days=2)
+    Post.objects.filter(pk__in=[answer.pk, answer.parent_id]).update(
+        created_at=two_days_ago, last_activity_at=two_days_ago
+    )
+    url = answer.parent.get_absolute_url()
+    real_time = time.time
+    client.get(url)
     with django_capture_on_commit_callbacks(execute=True):
         services.vote_cast(voter=UserFactory(reputation=100), post=answer, value=1)
-    assert client.get(url)["X-Page-Cache"] == "miss"
+    # A popular thread's page is not rebuilt at every vote...
+    monkeypatch.setattr(time, "time", lambda: real_time() + 59)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    # ...but once a minute old it shows the new score.
+    monkeypatch.setattr(time, "time", lambda: real_time() + 61)
+    page = client.get(url)
+    assert page["X-Page-Cache"] == "miss"
+    assert page.context["page"].answers[0].score == 1
+    # Built after the vote, the new page is kept as long as any other.
+    monkeypatch.setattr(time, "time", lambda: real_time() + 200)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_a_page_built_while_a_vote_commits_is_kept_a_minute_at_most(
+    settings, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    settings.PAGE_CACHE_SECONDS = 3600
+    question = QuestionFactory()
+    request = RequestFactory().get(question.get_absolute_url())
+
+    def build_during_a_vote() -> page_cache.Built:
+        with django_capture_on_commit_callbacks(execute=True):
+            page_cache.questions_voted([question.pk])
+        return page_cache.Built(HttpResponse("the score before the vote"))
+
+    page_cache.serve(request, question.pk, question.slug, build_during_a_vote)
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 61)
+    again = page_cache.serve(
+        request, question.pk, question.slug, lambda: page_cache.Built(HttpResponse("new"))
+    )
+    assert again["X-Page-Cache"] == "miss" and again.content == b"new"
 
 
 def test_members_query_strings_and_other_addresses_bypass_the_cache(client) -> None:
