@@ -1,6 +1,7 @@
-"""Summarise a `make load` run: locust's CSV statistics, gunicorn's memory, the load.
+"""Summarise a `make load` run: locust's CSV statistics, gunicorn's memory,
+the CPU by process and the load.
 
-    python tests/load/report.py var/load
+    python -m tests.load.report var/load
 
 Prints a Markdown table and writes report.json beside the inputs. Exits 1
 when any request failed (the mix must run without errors).
@@ -13,6 +14,8 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from tests.load.cpu_use import use as cpu_use
 
 TARGET_RPS = 300
 TARGET_P95_MS = 100
@@ -105,6 +108,14 @@ def _cache_hits(path: Path, window: tuple[datetime, datetime] | None) -> dict[st
     return {kind: dict(counter) for kind, counter in counts.items() if counter}
 
 
+def _cpu(directory: Path) -> dict[str, Any]:
+    """Cores by process role and by machine state in the measured minutes (cpu_use.py)."""
+    start, end = directory / "cpu_start.json", directory / "cpu_end.json"
+    if not (start.exists() and end.exists()):
+        return {}
+    return cpu_use(json.loads(start.read_text()), json.loads(end.read_text()))
+
+
 def main(directory: Path) -> int:
     mix = _stats(directory / "mix_stats.csv")
     floor = (
@@ -126,6 +137,7 @@ def main(directory: Path) -> int:
         "memory": _memory(directory / "memory.csv"),
         "requests_per_process": _per_process(directory / "access.log"),
         "cache_hits_measured": _cache_hits(directory / "access.log", measured),
+        "cpu_measured": _cpu(directory),
         "load": (directory / "uptime.txt").read_text().strip().splitlines(),
         "settings": settings,
         "target_met": total["rps"] >= TARGET_RPS
@@ -163,6 +175,16 @@ def main(directory: Path) -> int:
         print(
             f"visitors' {kind} from the cache (measured minutes): "
             f"{counts.get('hit', 0) / served:.0%} of {served:,}"
+        )
+    cpu = report["cpu_measured"]
+    if cpu:
+        print(
+            f"cores used in the measured {cpu['seconds']:.0f} s: "
+            + ", ".join(f"{role} {cores:.2f}" for role, cores in cpu["cores_by_role"].items())
+        )
+        print(
+            "  by state: "
+            + ", ".join(f"{state} {cores:.2f}" for state, cores in cpu["cores_by_state"].items())
         )
     print("load:", " | ".join(report["load"]))
     print(
