@@ -22,7 +22,8 @@ def enqueue(kind: str, object_ids: Iterable[int], *, score_only: bool = False) -
     """Queue the documents of ``kind`` with these ids for re-indexing.
 
     ``score_only``: a vote, which moved nothing but a score; the questions'
-    cached pages end within a minute instead of at once (``qa.page_cache``).
+    cached pages are rebuilt once a minute old rather than at once
+    (``qa.page_cache.questions_voted``).
     """
     if not transaction.get_connection().in_atomic_block:
         # A row written outside the change's transaction could commit without it.

@@ -20,7 +20,6 @@ from typing import Any
 
 # The first role whose word is in a process's command line names it.
 ROLES = [
-    ("web", "entraide-web"),
     ("web", "gunicorn"),
     ("search engine", "meilisearch"),
     ("PostgreSQL", "postgres"),
