@@ -173,7 +173,7 @@ def questions_voted(question_ids: Iterable[int]) -> None:
     transaction.on_commit(mark)
 
 
-def _shows_votes(entry: "_Entry", voted_at: float | None) -> bool:
+def _shows_votes(entry: _Entry, voted_at: float | None) -> bool:
     """The page may be served: it was built after the last vote, or a vote it
     does not show is at most ``VOTE_SECONDS`` behind (it is younger than that)."""
     return (

@@ -2,6 +2,7 @@
 
 import re
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -23,6 +24,31 @@ TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 @pytest.fixture(autouse=True)
 def _page_cache_on(settings) -> None:
     settings.PAGE_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def later(monkeypatch) -> Callable[[float], None]:
+    """Move the clock (the cache's and the page cache's) this many seconds ahead of now."""
+    real_time = time.time
+
+    def move(seconds: float) -> None:
+        monkeypatch.setattr(time, "time", lambda: real_time() + seconds)
+
+    return move
+
+
+def _serve(
+    question: Post, body: str, while_building: Callable[[], None] = lambda: None
+) -> HttpResponse:
+    """``page_cache.serve`` for a visitor's request, with a build that returns
+    ``body`` after running ``while_building`` (a change committing meanwhile)."""
+
+    def build() -> page_cache.Built:
+        while_building()
+        return page_cache.Built(HttpResponse(body))
+
+    request = RequestFactory().get(question.get_absolute_url())
+    return page_cache.serve(request, question.pk, question.slug, build)
 
 
 def test_a_visitor_gets_the_cached_page_and_the_view_still_counts(
@@ -52,7 +78,7 @@ def test_a_comment_drops_the_cached_page(client, django_capture_on_commit_callba
 
 
 def test_a_vote_reaches_the_cached_page_within_a_minute_of_its_build(
-    client, settings, django_capture_on_commit_callbacks, monkeypatch
+    client, settings, django_capture_on_commit_callbacks, later
 ) -> None:
     # An old thread, whose page is otherwise kept an hour (seconds_for).
     settings.PAGE_CACHE_SECONDS = 3600
@@ -62,41 +88,35 @@ def test_a_vote_reaches_the_cached_page_within_a_minute_of_its_build(
         created_at=two_days_ago, last_activity_at=two_days_ago
     )
     url = answer.parent.get_absolute_url()
-    real_time = time.time
     client.get(url)
     with django_capture_on_commit_callbacks(execute=True):
         services.vote_cast(voter=UserFactory(reputation=100), post=answer, value=1)
     # A popular thread's page is not rebuilt at every vote...
-    monkeypatch.setattr(time, "time", lambda: real_time() + 59)
+    later(59)
     assert client.get(url)["X-Page-Cache"] == "hit"
     # ...but once a minute old it shows the new score.
-    monkeypatch.setattr(time, "time", lambda: real_time() + 61)
+    later(61)
     page = client.get(url)
     assert page["X-Page-Cache"] == "miss"
     assert page.context["page"].answers[0].score == 1
     # Built after the vote, the new page is kept as long as any other.
-    monkeypatch.setattr(time, "time", lambda: real_time() + 200)
+    later(200)
     assert client.get(url)["X-Page-Cache"] == "hit"
 
 
 def test_a_page_built_while_a_vote_commits_is_kept_a_minute_at_most(
-    settings, django_capture_on_commit_callbacks, monkeypatch
+    settings, django_capture_on_commit_callbacks, later
 ) -> None:
     settings.PAGE_CACHE_SECONDS = 3600
     question = QuestionFactory()
-    request = RequestFactory().get(question.get_absolute_url())
 
-    def build_during_a_vote() -> page_cache.Built:
+    def vote() -> None:
         with django_capture_on_commit_callbacks(execute=True):
             page_cache.questions_voted([question.pk])
-        return page_cache.Built(HttpResponse("the score before the vote"))
 
-    page_cache.serve(request, question.pk, question.slug, build_during_a_vote)
-    real_time = time.time
-    monkeypatch.setattr(time, "time", lambda: real_time() + 61)
-    again = page_cache.serve(
-        request, question.pk, question.slug, lambda: page_cache.Built(HttpResponse("new"))
-    )
+    _serve(question, "the score before the vote", vote)
+    later(61)
+    again = _serve(question, "new")
     assert again["X-Page-Cache"] == "miss" and again.content == b"new"
 
 
@@ -129,17 +149,13 @@ def test_a_page_built_while_its_question_changed_is_not_served(
     django_capture_on_commit_callbacks,
 ) -> None:
     question = QuestionFactory()
-    request = RequestFactory().get(question.get_absolute_url())
 
-    def build_during_a_change() -> page_cache.Built:
+    def change() -> None:
         with django_capture_on_commit_callbacks(execute=True):
             page_cache.questions_changed([question.pk])
-        return page_cache.Built(HttpResponse("built from data that just changed"))
 
-    page_cache.serve(request, question.pk, question.slug, build_during_a_change)
-    again = page_cache.serve(
-        request, question.pk, question.slug, lambda: page_cache.Built(HttpResponse("new"))
-    )
+    _serve(question, "built from data that just changed", change)
+    again = _serve(question, "new")
     assert again["X-Page-Cache"] == "miss" and again.content == b"new"
 
 
@@ -156,7 +172,7 @@ def test_a_page_is_kept_a_tenth_of_its_newest_dates_age_between_a_minute_and_the
 
 
 def test_a_fresh_thread_is_rebuilt_after_a_minute_and_an_old_one_kept_longer(
-    client, settings, monkeypatch
+    client, settings, later
 ) -> None:
     # A page says "just now" or "3 mins ago": kept an hour, it would lie.
     settings.PAGE_CACHE_SECONDS = 3600
@@ -165,11 +181,10 @@ def test_a_fresh_thread_is_rebuilt_after_a_minute_and_an_old_one_kept_longer(
     Post.objects.filter(pk=old.pk).update(created_at=two_days_ago, last_activity_at=two_days_ago)
     for question in (fresh, old):
         assert client.get(question.get_absolute_url())["X-Page-Cache"] == "miss"
-    real_time = time.time
-    monkeypatch.setattr(time, "time", lambda: real_time() + 61)  # the cache's clock
+    later(61)
     assert client.get(fresh.get_absolute_url())["X-Page-Cache"] == "miss"
     assert client.get(old.get_absolute_url())["X-Page-Cache"] == "hit"
-    monkeypatch.setattr(time, "time", lambda: real_time() + 3601)
+    later(3601)
     assert client.get(old.get_absolute_url())["X-Page-Cache"] == "miss"
 
 
