@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "entraide.db_router.ReplicaPinMiddleware",
+    # Answers a visitor's request for a cached page without most of what follows.
+    "qa.page_cache.VisitorPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Answers CORS for API keys before anything else can refuse the request.

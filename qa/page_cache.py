@@ -22,6 +22,11 @@ in the site's cache (Redis in production) and served from there. Two kinds:
   on a busy site, and a visitor seeing a list a minute old loses
   nothing (a member, who may have just posted, always gets a fresh one).
 
+Question pages and lists (not search results: each search is logged) are
+answered early when the cache has them: ``VisitorPageMiddleware`` asks the
+view how to find its page (``served_early``) before most of the middleware
+and the view run, which otherwise cost about as much CPU as the lookup.
+
 Only a GET from a visitor who is not logged in and has no pending messages
 is served or stored; a session of their own (search starts one to group a
 visitor's searches) does not matter, since nothing of it shows on these
@@ -38,7 +43,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import wraps
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.contrib.messages.storage.session import SessionStorage
@@ -46,7 +51,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 
 _TOKEN_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
@@ -181,26 +188,46 @@ def _shows_votes(entry: _Entry, voted_at: float | None) -> bool:
     )
 
 
-def serve(
-    request: HttpRequest, question_id: int, slug: str, build: Callable[[], Built]
-) -> HttpResponse:
-    """The visitor's question page from the cache, or ``build()``'s, stored
-    for the next one (as long as ``build()`` says, else ``PAGE_CACHE_SECONDS``)."""
-    language = get_language()
-    version_key, page_key = _version_key(question_id), _page_key(question_id, language)
-    voted_key = _voted_key(question_id)
+def _current(question_id: int, language: str) -> tuple[str | None, _Entry | None]:
+    """The question's version token, and its page in ``language`` if the
+    cache holds one that is current (one Redis round trip)."""
+    version_key, voted_key = _version_key(question_id), _voted_key(question_id)
+    page_key = _page_key(question_id, language)
     found = cache.get_many([version_key, voted_key, page_key])
-    version = found.get(version_key)
-    entry = found.get(page_key)
+    version, entry = found.get(version_key), found.get(page_key)
     if (
         version is not None
         and isinstance(entry, _Entry)
         and entry.version == version
         and _shows_votes(entry, found.get(voted_key))
     ):
+        return version, entry
+    return version, None
+
+
+def cached(request: HttpRequest, question_id: int, slug: str) -> HttpResponse | None:
+    """The visitor's question page if the cache holds a current one at this
+    address, else None (``serve`` builds it)."""
+    if not is_cacheable(request):
+        return None
+    _version, entry = _current(question_id, get_language())
+    if entry is None or entry.slug != slug:
+        return None
+    return _served(request, entry, {})
+
+
+def serve(
+    request: HttpRequest, question_id: int, slug: str, build: Callable[[], Built]
+) -> HttpResponse:
+    """The visitor's question page from the cache, or ``build()``'s, stored
+    for the next one (as long as ``build()`` says, else ``PAGE_CACHE_SECONDS``)."""
+    language = get_language()
+    version, entry = _current(question_id, language)
+    if entry is not None:
         if entry.slug != slug:
             return build().response  # the view redirects to the page's current address
         return _served(request, entry, {})
+    version_key = _version_key(question_id)
     if version is None:
         version = secrets.token_hex(8)
         if not cache.add(version_key, version, timeout=_seconds() * 2):
@@ -210,9 +237,19 @@ def serve(
     built = build()
     response = built.response
     if response.status_code == 200 and version is not None and not response.cookies:
+        page_key = _page_key(question_id, language)
         _store(page_key, built.seconds or _seconds(), version, slug, response, {}, started)
     response["X-Page-Cache"] = "miss"
     return response
+
+
+def _recent_entry(request: HttpRequest) -> _Entry | None:
+    entry = cache.get(_recent_key(request))
+    return entry if isinstance(entry, _Entry) else None
+
+
+def _serves_recent(request: HttpRequest) -> bool:
+    return _recent_seconds() > 0 and is_visitor(request)
 
 
 def serve_recent(
@@ -222,29 +259,36 @@ def serve_recent(
     ``LIST_CACHE_SECONDS`` old, else ``build()``'s, stored for the next
     visitor. ``fill(meta)`` gives, on every request, the values of the
     placeholders the build wrote into the page."""
-    if _recent_seconds() <= 0 or not is_visitor(request):
+    if not _serves_recent(request):
         built = build()
         return _filled(built.response, fill(built.meta or {}) if fill else {})
-    key = _recent_key(request)
-    entry = cache.get(key)
-    if isinstance(entry, _Entry):
-        return _served(request, entry, fill(entry.meta) if fill else {})
+    cached_page = cached_recent(request, fill)
+    if cached_page is not None:
+        return cached_page
     built = build()
     if built.keep and built.response.status_code == 200 and not built.response.cookies:
-        _store(key, _recent_seconds(), "", "", built.response, built.meta or {})
+        _store(_recent_key(request), _recent_seconds(), "", "", built.response, built.meta or {})
     response = _filled(built.response, fill(built.meta or {}) if fill else {})
     response["X-Page-Cache"] = "miss"
     return response
 
 
 def for_visitors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A list view whose visitors' pages are cached (``serve_recent``)."""
+    """A list view whose visitors' pages are cached (``serve_recent``), and
+    served by ``VisitorPageMiddleware`` when they are."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return serve_recent(request, lambda: Built(view(request, *args, **kwargs)))
 
-    return wrapped
+    return served_early(lambda request, *args, **kwargs: cached_recent(request))(wrapped)
+
+
+def cached_recent(request: HttpRequest, fill: Fill | None = None) -> HttpResponse | None:
+    """The visitor's list or search page if the cache holds it (filled in
+    as ``serve_recent`` would), else None."""
+    entry = _recent_entry(request) if _serves_recent(request) else None
+    return None if entry is None else _served(request, entry, fill(entry.meta) if fill else {})
 
 
 def _filled(response: HttpResponse, values: dict[str, str]) -> HttpResponse:
@@ -280,3 +324,90 @@ def _store(
         content = content.replace(token, _PLACEHOLDER)
     entry = _Entry(version, slug, response["Content-Type"], content, meta, built_at)
     cache.set(key, entry, timeout=seconds)
+
+
+# A view's cached page for this request, or None: the view itself must answer.
+FromCache = Callable[..., HttpResponse | None]
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def served_early(from_cache: FromCache) -> Callable[[View], View]:
+    """Mark a view whose visitors' cached pages ``VisitorPageMiddleware``
+    serves: ``from_cache(request, *args, **kwargs)`` (the view's own URL
+    arguments) gives the page, or None when the view must build it."""
+
+    def mark(view: View) -> View:
+        view.from_cache = from_cache  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+class _NotCached(Exception):
+    pass
+
+
+# The middleware after VisitorPageMiddleware in settings that a cached page
+# for a visitor's GET does not need; the rest still run on it, in order, so
+# it leaves with every header and cookie the whole stack gives a page.
+_NOT_FOR_CACHED_PAGES = {
+    "api.cors.ApiKeyCorsMiddleware",  # /api/ only
+    "allauth.account.middleware.AccountMiddleware",  # its 404s under /accounts/
+    "accounts.middleware.MemberLanguageMiddleware",  # members only
+    "accounts.middleware.AccountFormStatusMiddleware",  # form POSTs only
+    "django.contrib.messages.middleware.MessageMiddleware",  # no message is pending
+    "privacy.middleware.PolicyConsentMiddleware",  # members only
+}
+
+
+class VisitorPageMiddleware:
+    """Serve a visitor's cached page before most of the middleware runs.
+
+    A cached page costs a Redis round trip, but passing it through all the
+    middleware and the view cost about as much CPU again (README, *Load*),
+    and on a public site most requests are for these pages. So the views
+    that cache visitors' pages say how to find one (``served_early``) and
+    this middleware, placed early, asks them first: when the cache has the
+    page, only the middleware that shape a visitor's page (session,
+    language, host check, CSRF cookie, security headers) run on it, the
+    others (``_NOT_FOR_CACHED_PAGES``) and the view do not. Else the request
+    goes down the whole stack as usual, and the view builds and stores the
+    page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        after = settings.MIDDLEWARE[settings.MIDDLEWARE.index(_PATH) + 1 :]
+        handler: Callable[[HttpRequest], HttpResponse] = self._from_cache
+        for path in reversed(after):
+            if path not in _NOT_FOR_CACHED_PAGES:
+                handler = import_string(path)(handler)
+        self.finish = handler
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "GET" or "messages" in request.COOKIES:
+            return self.get_response(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        if getattr(match.func, "from_cache", None) is None:
+            return self.get_response(request)
+        request.resolver_match = match
+        try:
+            return self.finish(request)
+        except _NotCached:
+            return self.get_response(request)
+
+    @staticmethod
+    def _from_cache(request: HttpRequest) -> HttpResponse:
+        match = request.resolver_match
+        assert match is not None
+        from_cache: FromCache = getattr(match.func, "from_cache")  # noqa: B009 (set by served_early)
+        response = from_cache(request, *match.args, **match.kwargs)
+        if response is None:
+            raise _NotCached
+        return response
+
+
+_PATH = f"{VisitorPageMiddleware.__module__}.{VisitorPageMiddleware.__qualname__}"

@@ -161,6 +161,14 @@ def _render_page(
     return render(request, "qa/question_detail.html", context, status=status)
 
 
+def _question_from_cache(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse | None:
+    response = page_cache.cached(request, pk, slug)
+    if response is not None:
+        services.question_view_record(question_id=pk)
+    return response
+
+
+@page_cache.served_early(_question_from_cache)
 def question_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     def build() -> page_cache.Built:
         return _question_detail(request, pk, slug)

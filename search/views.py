@@ -76,7 +76,13 @@ FACET_PARAMS = {"type": "type", "tags": "tag", "category": "category", "is_answe
 LOG_ID = "\x00search-log\x00"
 
 
+def _logged(request: HttpRequest) -> page_cache.Fill:
+    """Log the search a results page shows, and put the log's id in it."""
+    return lambda meta: {LOG_ID: str(_log(request, SearchSource.SEARCH_PAGE, meta))}
+
+
 @require_GET
+@page_cache.served_early(lambda request: page_cache.cached_recent(request, _logged(request)))
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     filters = SearchFilters.from_query(request.GET)
@@ -108,10 +114,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         response = render(request, template, context)
         return page_cache.Built(response, _log_meta(results), keep=not results.is_degraded)
 
-    def log(meta: page_cache.Meta) -> dict[str, str]:
-        return {LOG_ID: str(_log(request, SearchSource.SEARCH_PAGE, meta))}
-
-    return page_cache.serve_recent(request, build, log)
+    return page_cache.serve_recent(request, build, _logged(request))
 
 
 def _visit_for(request: HttpRequest, flow: str, session: str, query: str) -> int:

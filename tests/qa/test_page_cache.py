@@ -4,6 +4,7 @@ import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.http import HttpResponse
@@ -249,3 +250,52 @@ def test_a_missing_list_is_not_kept(client) -> None:
     assert client.get("/questions/tagged/no-such-tag/").status_code == 404
     again = client.get("/questions/tagged/no-such-tag/")
     assert again.status_code == 404 and again.get("X-Page-Cache") != "hit"
+
+
+# VisitorPageMiddleware: cached pages answered before most of the stack ------
+
+
+def _shape(response: Any) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """A response's headers and its cookies' attributes, less what differs
+    between any two responses (the request id, the length, the cookie's
+    value and its expiry date, a second later)."""
+    varying = {"X-Request-ID", "X-Page-Cache", "Content-Length"}
+    headers = {name: value for name, value in response.items() if name not in varying}
+    cookies = {
+        name: {key: value for key, value in morsel.items() if key != "expires"}
+        for name, morsel in response.cookies.items()
+    }
+    return headers, cookies
+
+
+@pytest.mark.usefixtures("_lists_cached")
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_page_from_the_cache_skips_the_view_and_leaves_as_the_whole_stack_sends_it(
+    language: str,
+) -> None:
+    question = AnswerFactory().parent
+    for url in (question.get_absolute_url(), "/questions/"):
+        built = Client(HTTP_ACCEPT_LANGUAGE=language).get(url)
+        cached = Client(HTTP_ACCEPT_LANGUAGE=language).get(url)
+        assert (built["X-Page-Cache"], cached["X-Page-Cache"]) == ("miss", "hit")
+        # Answered early: neither the messages middleware nor the view ran.
+        assert hasattr(built.wsgi_request, "_messages")
+        assert not hasattr(cached.wsgi_request, "_messages")
+        assert cached["Content-Language"] == language
+        assert {"Cookie", "Accept-Language"} <= set(re.split(r",\s*", cached["Vary"]))
+        assert _shape(cached) == _shape(built)
+        assert "csrftoken" in cached.cookies
+
+
+def test_a_cached_page_still_refuses_a_host_the_site_does_not_serve(client) -> None:
+    url = QuestionFactory().get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert client.get(url, HTTP_HOST="elsewhere.example").status_code == 400
+
+
+def test_a_page_from_the_cache_counts_its_view(client) -> None:
+    question = QuestionFactory()
+    for _ in range(3):
+        client.get(question.get_absolute_url())
+    assert Post.objects.get(pk=question.pk).view_count == 3
