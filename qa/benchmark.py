@@ -716,7 +716,7 @@ def ensure_postgres_database(url: str) -> None:
 _PAGE_LABELS = {
     "question": "question page (3 answers)",
     "question_unanswered": "question page (no answer)",
-    "question_cached": "question page, visitor, from the page cache",
+    "question_cached": "question page, from cache",
     "list": "question list",
     "list_cold": "question list, cold cache",
     "list_tag": "question list, by tag",
