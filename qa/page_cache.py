@@ -22,10 +22,9 @@ in the site's cache (Redis in production) and served from there. Two kinds:
   on a busy site, and a visitor seeing a list a minute old loses
   nothing (a member, who may have just posted, always gets a fresh one).
 
-Question pages and lists (not search results: each search is logged) are
-answered early when the cache has them: ``VisitorPageMiddleware`` asks the
-view how to find its page (``served_early``) before most of the middleware
-and the view run, which otherwise cost about as much CPU as the lookup.
+Both kinds, search results included, are answered early when the cache
+has them: ``VisitorPageMiddleware`` asks the view how to find its page
+(``served_early``) before most of the middleware and the view run.
 
 Only a GET from a visitor who is not logged in and has no pending messages
 is served or stored; a session of their own (search starts one to group a
@@ -363,16 +362,17 @@ _NOT_FOR_CACHED_PAGES = {
 class VisitorPageMiddleware:
     """Serve a visitor's cached page before most of the middleware runs.
 
-    A cached page costs a Redis round trip, but passing it through all the
-    middleware and the view cost about as much CPU again (README, *Load*),
-    and on a public site most requests are for these pages. So the views
-    that cache visitors' pages say how to find one (``served_early``) and
-    this middleware, placed early, asks them first: when the cache has the
-    page, only the middleware that shape a visitor's page (session,
-    language, host check, CSRF cookie, security headers) run on it, the
-    others (``_NOT_FOR_CACHED_PAGES``) and the view do not. Else the request
-    goes down the whole stack as usual, and the view builds and stores the
-    page.
+    On a public site most requests are for these pages, and passing one
+    through all the middleware, the URL dispatch and the view added a tenth
+    (question page) to a third (list) to the CPU it costs (README, *Load*).
+    So the views that cache visitors' pages say how to find one
+    (``served_early``) and this middleware, placed early, asks them first:
+    when the cache has the page, only the middleware that shape a visitor's
+    page (session, language, host check, CSRF cookie, security headers) run
+    on it, the others (``_NOT_FOR_CACHED_PAGES``) and the view do not. Else
+    the request goes down the whole stack as usual, and the view builds and
+    stores the page (a member, loaded here to tell, is loaded once: Django
+    keeps the user on the request).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -7,8 +7,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -299,3 +301,22 @@ def test_a_page_from_the_cache_counts_its_view(client) -> None:
     for _ in range(3):
         client.get(question.get_absolute_url())
     assert Post.objects.get(pk=question.pk).view_count == 3
+
+
+@pytest.mark.usefixtures("_lists_cached")
+def test_asking_the_cache_first_costs_a_member_no_query(settings) -> None:
+    # The member the middleware loads to see it is not a visitor is the one
+    # the view uses (Django keeps it on the request).
+    question = AnswerFactory().parent
+    member = Client()
+    member.force_login(UserFactory())
+    counts = {}
+    for seconds in (0, 60):
+        settings.PAGE_CACHE_SECONDS = settings.LIST_CACHE_SECONDS = seconds
+        for url in (question.get_absolute_url(), "/questions/"):
+            member.get(url)  # the same caches warm either way
+            with CaptureQueriesContext(connection) as queries:
+                assert "X-Page-Cache" not in member.get(url)
+            counts[(seconds, url)] = len(queries)
+    for url in (question.get_absolute_url(), "/questions/"):
+        assert counts[(60, url)] == counts[(0, url)]
