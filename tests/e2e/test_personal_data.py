@@ -21,6 +21,7 @@ def test_warned_then_masked_question_and_comment(page, live_server) -> None:
     page.fill("#id_title", "My order never arrived at the shop")
     page.fill("#id_body", "Order 1234 for jean.dupont@example.fr, call me on 06 12 34 56 78.")
     page.fill("#id_tags", "lamp")
+    page.wait_for_load_state("networkidle")  # the similar questions first (see test_qa_flow)
     page.click("main form button.primary")
     expect(page.locator(".form-errors")).to_contain_text("looks like personal data")
     screenshot(page, "personal-data-warning")
