@@ -255,11 +255,13 @@ def outage(
     actions: dict[str, Any], *, stop: Any, start: Any, seconds: float, settle: float = 3.0
 ) -> tuple[Traffic, float, float]:
     """Run ``actions`` as traffic, stop a part for ``seconds`` and start it again,
-    then let the traffic run ``settle`` seconds more; return when it went down and up."""
+    then let the traffic run ``settle`` seconds more; return when it was down
+    (from ``stop()``'s return: a request sent while the part was still
+    shutting down may have been answered by it) and when it came back up."""
     with Traffic(actions) as traffic:
         time.sleep(1.5)
-        down_at = time.monotonic()
         stop()
+        down_at = time.monotonic()
         time.sleep(seconds)
         up_at = time.monotonic()
         start()
