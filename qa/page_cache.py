@@ -242,11 +242,6 @@ def serve(
     return response
 
 
-def _recent_entry(request: HttpRequest) -> _Entry | None:
-    entry = cache.get(_recent_key(request))
-    return entry if isinstance(entry, _Entry) else None
-
-
 def _serves_recent(request: HttpRequest) -> bool:
     return _recent_seconds() > 0 and is_visitor(request)
 
@@ -286,8 +281,10 @@ def for_visitors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 def cached_recent(request: HttpRequest, fill: Fill | None = None) -> HttpResponse | None:
     """The visitor's list or search page if the cache holds it (filled in
     as ``serve_recent`` would), else None."""
-    entry = _recent_entry(request) if _serves_recent(request) else None
-    return None if entry is None else _served(request, entry, fill(entry.meta) if fill else {})
+    entry = cache.get(_recent_key(request)) if _serves_recent(request) else None
+    if not isinstance(entry, _Entry):
+        return None
+    return _served(request, entry, fill(entry.meta) if fill else {})
 
 
 def _filled(response: HttpResponse, values: dict[str, str]) -> HttpResponse:
